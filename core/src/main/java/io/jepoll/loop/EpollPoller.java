@@ -1,0 +1,89 @@
+package io.jepoll.loop;
+
+import io.jepoll.sys.Epoll;
+import io.jepoll.sys.EpollEvents;
+import io.jepoll.sys.EventFd;
+import io.jepoll.sys.Net;
+
+/**
+ * epoll as a {@link Poller}. The fd is the event's user data; a table indexed by fd finds
+ * the owner, so dispatch allocates nothing. An eventfd in the interest list wakes the loop.
+ */
+final class EpollPoller implements Poller {
+    private static final Object WAKEUP = new Object();
+
+    private final int epfd;
+    private final int wakeFd;
+    private final EpollEvents events;
+    private Object[] owners = new Object[1024];
+
+    EpollPoller(int maxEvents) {
+        epfd = Epoll.create();
+        try {
+            wakeFd = EventFd.create();
+            Epoll.add(epfd, wakeFd, Epoll.EPOLLIN);
+            ownerAt(wakeFd, WAKEUP);
+            events = new EpollEvents(maxEvents);
+        } catch (RuntimeException e) {
+            Net.close(epfd);
+            throw e;
+        }
+    }
+
+    private void ownerAt(int fd, Object owner) {
+        if (fd >= owners.length) {
+            Object[] bigger = new Object[Math.max(fd + 1, owners.length * 2)];
+            System.arraycopy(owners, 0, bigger, 0, owners.length);
+            owners = bigger;
+        }
+        owners[fd] = owner;
+    }
+
+    @Override
+    public void add(Socket s, int interest) {
+        int fd = ((EpollSocket) s).fd;
+        ownerAt(fd, s.owner);
+        Epoll.add(epfd, fd, interest);
+        s.registered = interest;
+    }
+
+    @Override
+    public void modify(Socket s, int interest) {
+        Epoll.modify(epfd, ((EpollSocket) s).fd, interest);
+        s.registered = interest;
+    }
+
+    @Override
+    public void remove(Socket s) {
+        int fd = ((EpollSocket) s).fd;
+        // Closing the fd removes it from epoll anyway; DEL only matters if the fd lives on.
+        if (s.registered >= 0) Epoll.remove(epfd, fd);
+        if (fd < owners.length) owners[fd] = null;
+        s.registered = -1;
+    }
+
+    @Override
+    public int poll(int timeoutMillis, Sink sink) {
+        int n = Epoll.wait(epfd, events, timeoutMillis);
+        for (int i = 0; i < n; i++) {
+            int fd = events.fd(i);
+            Object owner = fd < owners.length ? owners[fd] : null;
+            if (owner == WAKEUP) {
+                EventFd.drain(wakeFd);
+            } else if (owner != null) { // null: closed earlier in this same batch
+                sink.ready(owner, events.events(i));
+            }
+        }
+        return Math.max(n, 0);
+    }
+
+    @Override
+    public void wakeup() { EventFd.signal(wakeFd); }
+
+    @Override
+    public void close() {
+        Net.close(wakeFd);
+        Net.close(epfd);
+        events.close();
+    }
+}

@@ -1,0 +1,224 @@
+package io.jepoll.loop;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One thread, one poller (one epoll fd), its own listening socket and the connections it
+ * accepted. The cycle, as in the tutorial: wait → dispatch readiness → accept → run tasks
+ * posted by other threads → expire timers → repeat; on the way out close every socket.
+ */
+public final class EventLoop implements Executor, Poller.Sink {
+    static final System.Logger LOG = System.getLogger("io.jepoll");
+
+    final LoopConfig config;
+    final EventLoopGroup group;
+    final Poller poller;
+    final boolean edge;
+    final byte[] readBuffer;
+    final WriteBuffer scratch;
+    Connection scratchOwner;
+    final TimerWheel wheel;
+
+    private final int index;
+    private final Protocol protocol;
+    private final Listener listener;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final ArrayDeque<Connection> readQueue = new ArrayDeque<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private Connection live;          // head of the intrusive list of open connections
+    private volatile int liveCount;  // written by the loop only; read by monitors
+    private long now;                 // milliseconds, monotonic, refreshed once per iteration
+    private boolean accepting = true;
+    private long shutdownDeadline = -1;
+
+    EventLoop(EventLoopGroup group, int index, LoopConfig config, Protocol protocol, Socket listenSocket) {
+        this.group = group;
+        this.index = index;
+        this.config = config;
+        this.protocol = protocol;
+        this.edge = config.trigger() == Trigger.EDGE;
+        this.poller = config.transport().newPoller(config.maxEvents());
+        this.readBuffer = new byte[config.readBufferSize()];
+        this.scratch = new WriteBuffer(config.readBufferSize());
+        this.now = clock();
+        this.wheel = new TimerWheel(50, 512, now);
+        this.listener = new Listener(this, listenSocket);
+        this.listener.register();
+        this.thread = Thread.ofPlatform().name("jepoll-loop-" + index).unstarted(this::run);
+    }
+
+    void start() { thread.start(); }
+
+    private static long clock() { return System.nanoTime() / 1_000_000; }
+
+    /** The loop's clock in milliseconds (monotonic; refreshed once per iteration). */
+    public long now() { return now; }
+
+    public boolean inLoop() { return Thread.currentThread() == thread; }
+
+    public int index() { return index; }
+
+    /** Open connections on this loop (a snapshot when read from another thread). */
+    public int connectionCount() { return liveCount; }
+
+    boolean isAccepting() { return accepting; }
+
+    /** Runs {@code task} on the loop thread, soon. Safe from any thread. */
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) poller.wakeup();
+    }
+
+    private void run() {
+        try {
+            while (shutdownDeadline < 0 || (liveCount > 0 && now < shutdownDeadline)) {
+                int timeout = (!tasks.isEmpty() || !readQueue.isEmpty()) ? 0 : wheel.millisToNextTick(now);
+                if (shutdownDeadline >= 0) {
+                    int left = (int) Math.max(0, shutdownDeadline - now);
+                    timeout = timeout < 0 ? left : Math.min(timeout, left);
+                }
+                poller.poll(timeout, this);
+                now = clock();
+                if (listener.ready && accepting) listener.acceptBatch();
+                runReadQueue();
+                wakeupPending.set(false); // after the poll, before the tasks: see execute()
+                runTasks();
+                wheel.advance(now);
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "event loop " + index + " died", t);
+        } finally {
+            closeEverything();
+            terminated.countDown();
+        }
+    }
+
+    @Override
+    public void ready(Object owner, int events) {
+        if (owner instanceof Connection c) {
+            try {
+                c.onEvents(events);
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "connection handler failed; closing the connection", e);
+                c.close();
+            }
+        } else if (owner instanceof Listener l) {
+            l.ready = true; // accepted after the whole ready list, see Listener
+        }
+    }
+
+    /** Edge mode: a connection that used its read budget comes back after the others. */
+    void readLater(Connection c) {
+        if (c.queuedForRead) return;
+        c.queuedForRead = true;
+        readQueue.add(c);
+    }
+
+    private void runReadQueue() {
+        for (int n = readQueue.size(); n > 0; n--) {
+            Connection c = readQueue.poll();
+            try {
+                c.readAgain();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "connection handler failed; closing the connection", e);
+                c.close();
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        // Bounded: tasks posted while running wait for the next iteration, so I/O is not starved.
+        for (int n = tasks.size(); n > 0 && (task = tasks.poll()) != null; n--) {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "task failed on event loop " + index, e);
+            }
+            if (scratchOwner != null) scratchOwner.flush();
+        }
+    }
+
+    /** A connection accepted by this loop's listener. */
+    void adopt(Socket s) {
+        Connection c = new Connection(this, s);
+        c.nextLive = live;
+        if (live != null) live.prevLive = c;
+        live = c;
+        liveCount++;
+        try {
+            if (config.tcpNoDelay()) s.setNoDelay(true);
+            if (config.receiveBuffer() > 0 || config.sendBuffer() > 0) s.setBuffers(config.receiveBuffer(), config.sendBuffer());
+            c.attach(protocol.open(c));
+            c.register();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not set up an accepted connection", e);
+            c.close();
+        }
+    }
+
+    void connectionClosed(Connection c) {
+        if (c.prevLive != null) c.prevLive.nextLive = c.nextLive;
+        else if (live == c) live = c.nextLive;
+        if (c.nextLive != null) c.nextLive.prevLive = c.prevLive;
+        c.prevLive = c.nextLive = null;
+        liveCount--;
+        group.releaseConnection();
+    }
+
+    /** Graceful stop: no more accepts; connections finish what they do; at the deadline the rest are closed. */
+    void shutdown(long graceMillis) {
+        execute(() -> {
+            if (shutdownDeadline >= 0) return;
+            shutdownDeadline = now + graceMillis;
+            accepting = false;
+            listener.close();
+            for (Connection c = live; c != null; ) {
+                Connection next = c.nextLive;
+                try {
+                    c.handler().onShutdown(c);
+                    c.flush();
+                } catch (RuntimeException | Error e) {
+                    c.close();
+                }
+                c = next;
+            }
+        });
+    }
+
+    boolean awaitTermination(long millis) throws InterruptedException {
+        return terminated.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void closeEverything() {
+        accepting = false;
+        if (shutdownDeadline < 0) listener.close(); // died without a shutdown
+        while (live != null) live.close();
+        // Tasks posted after the end must not vanish silently: run them (they find closed connections).
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException | Error ignored) {
+                // the connection it was for is gone
+            }
+        }
+        poller.close();
+    }
+
+    List<Connection> connectionsSnapshot() {
+        var list = new java.util.ArrayList<Connection>(liveCount);
+        for (Connection c = live; c != null; c = c.nextLive) list.add(c);
+        return list;
+    }
+}

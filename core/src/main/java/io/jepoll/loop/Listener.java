@@ -1,0 +1,77 @@
+package io.jepoll.loop;
+
+import io.jepoll.sys.Errno;
+
+/**
+ * A loop's listening socket. Accepting happens after the loop has dispatched the whole
+ * ready list, so a descriptor number freed by a close in this batch cannot be handed to a
+ * new connection while a stale event for the old one is still pending in the same batch.
+ *
+ * <p>When descriptors run out (EMFILE/ENFILE) or the connection limit is reached, the
+ * listener stops asking for EPOLLIN (a level-triggered listener with a full backlog would
+ * otherwise wake the loop forever) and tries again a little later.
+ */
+final class Listener extends TimerWheel.Node {
+    private static final int ACCEPTS_PER_WAKEUP = 64;
+    private static final long RETRY_MILLIS = 100;
+
+    private final EventLoop loop;
+    final Socket socket;
+    boolean ready;
+    private boolean paused;
+
+    Listener(EventLoop loop, Socket socket) {
+        this.loop = loop;
+        this.socket = socket;
+        socket.owner = this;
+    }
+
+    void register() { loop.poller.add(socket, Interest.READ); }
+
+    /** Accepts up to a batch of waiting connections. */
+    void acceptBatch() {
+        ready = false;
+        for (int i = 0; i < ACCEPTS_PER_WAKEUP && !paused; i++) {
+            if (!loop.group.tryReserveConnection()) {
+                pause();
+                return;
+            }
+            Socket s = socket.accept();
+            if (s == null) {
+                loop.group.releaseConnection();
+                int err = socket.lastError();
+                if (err == Errno.EMFILE || err == Errno.ENFILE || err == Errno.ENOBUFS || err == Errno.ENOMEM) {
+                    EventLoop.LOG.log(System.Logger.Level.WARNING,
+                            "accept: " + Errno.name(err) + ", pausing accepts for " + RETRY_MILLIS + " ms");
+                    pause();
+                }
+                if (err == Errno.ECONNABORTED || err == Errno.EPROTO) continue; // that client gave up; next
+                return;
+            }
+            loop.adopt(s);
+        }
+        // The batch ran out before the queue did: the listener is level-triggered, so the
+        // next poll reports it again after the other sockets had their turn.
+    }
+
+    private void pause() {
+        if (paused) return;
+        paused = true;
+        loop.poller.modify(socket, 0);
+        loop.wheel.schedule(this, loop.now() + RETRY_MILLIS);
+    }
+
+    /** Retry after a pause: resume watching; the next accept tells whether things improved. */
+    @Override
+    void expire() {
+        if (!paused || !loop.isAccepting()) return;
+        paused = false;
+        loop.poller.modify(socket, Interest.READ);
+    }
+
+    void close() {
+        loop.wheel.cancel(this);
+        loop.poller.remove(socket);
+        socket.close();
+    }
+}

@@ -1,0 +1,27 @@
+package io.jepoll.loop;
+
+/**
+ * The readiness source of one event loop: epoll on Linux, a java.nio Selector elsewhere.
+ * All methods but {@link #wakeup()} are called from the loop thread only.
+ */
+interface Poller extends AutoCloseable {
+
+    /** Receives each ready socket's owner and its ready bits ({@link Interest}). */
+    interface Sink { void ready(Object owner, int events); }
+
+    void add(Socket s, int interest);
+
+    void modify(Socket s, int interest);
+
+    /** Forgets the socket; called before closing it. */
+    void remove(Socket s);
+
+    /** Waits up to {@code timeoutMillis} (-1: forever) and reports ready sockets; returns how many. */
+    int poll(int timeoutMillis, Sink sink);
+
+    /** Makes a blocked or the next {@link #poll} return at once. Any thread. */
+    void wakeup();
+
+    @Override
+    void close();
+}

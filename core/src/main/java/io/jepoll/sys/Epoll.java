@@ -1,0 +1,91 @@
+package io.jepoll.sys;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+/** epoll(7): create an instance, change its interest list, wait for readiness. */
+public final class Epoll {
+    private Epoll() {}
+
+    public static final int EPOLLIN = 0x001;
+    public static final int EPOLLPRI = 0x002;
+    public static final int EPOLLOUT = 0x004;
+    public static final int EPOLLERR = 0x008;
+    public static final int EPOLLHUP = 0x010;
+    public static final int EPOLLRDHUP = 0x2000;
+    public static final int EPOLLEXCLUSIVE = 1 << 28;
+    public static final int EPOLLET = 1 << 31;
+
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
+    private static final int EPOLL_CLOEXEC = 0x80000;
+
+    /** A new epoll instance (close-on-exec). */
+    public static int create() {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            int fd = (int) Libc.EPOLL_CREATE1.invokeExact(s.state, EPOLL_CLOEXEC);
+            if (fd < 0) throw new SysException("epoll_create1", s.errno());
+            return fd;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** Watches {@code fd} for {@code events}; the fd itself is the event's user data. */
+    public static void add(int epfd, int fd, int events) { ctl(epfd, EPOLL_CTL_ADD, fd, events, "epoll_ctl(ADD)"); }
+
+    /** Replaces the events watched on {@code fd}. */
+    public static void modify(int epfd, int fd, int events) { ctl(epfd, EPOLL_CTL_MOD, fd, events, "epoll_ctl(MOD)"); }
+
+    /** Stops watching {@code fd}. Returns 0 or -errno (ENOENT/EBADF are normal during teardown). */
+    public static int remove(int epfd, int fd) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            int r = (int) Libc.EPOLL_CTL.invokeExact(s.state, epfd, EPOLL_CTL_DEL, fd, s.event);
+            return r < 0 ? -s.errno() : 0;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    private static void ctl(int epfd, int op, int fd, int events, String call) {
+        Libc.Scratch s = Libc.scratch();
+        MemorySegment ev = s.event;
+        ev.set(JAVA_INT_UNALIGNED, 0, events);
+        ev.set(JAVA_INT_UNALIGNED, EpollEvents.DATA_OFFSET, fd);
+        ev.set(JAVA_INT_UNALIGNED, EpollEvents.DATA_OFFSET + 4, 0);
+        try {
+            int r = (int) Libc.EPOLL_CTL.invokeExact(s.state, epfd, op, fd, ev);
+            if (r < 0) throw new SysException(call, s.errno());
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} (-1: forever, 0: poll) and fills {@code events}.
+     * Returns the number of ready descriptors, or {@code -EINTR} when a signal interrupted
+     * the wait (an ordinary result: wait again).
+     */
+    public static int wait(int epfd, EpollEvents events, int timeoutMillis) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            int n = (int) Libc.EPOLL_WAIT.invokeExact(s.state, epfd, events.segment(), events.capacity(), timeoutMillis);
+            if (n >= 0) return n;
+            int errno = s.errno();
+            if (errno == Errno.EINTR) return -Errno.EINTR;
+            throw new SysException("epoll_wait", errno);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.jepoll.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The downcall handles for every libc function jepoll calls, and the per-thread memory
+ * they need. This class is the only one that knows how errno is captured.
+ *
+ * <p>Each handle captures errno into a small per-thread segment ({@link Scratch}), so a
+ * call allocates nothing and concurrent loops never see each other's errno. Calls that
+ * never block and take Java arrays (read, send) are linked as <em>critical</em> with heap
+ * access: the kernel copies straight to or from the {@code byte[]}, no native bounce buffer.
+ */
+final class Libc {
+    private Libc() {}
+
+    static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
+
+    static final MethodHandle EPOLL_CREATE1 = fn("epoll_create1", JAVA_INT, JAVA_INT);
+    static final MethodHandle EPOLL_CTL = fn("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    static final MethodHandle EPOLL_WAIT = fn("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    static final MethodHandle EVENTFD = fn("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle SOCKET = fn("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle BIND = fn("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle CONNECT = fn("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle LISTEN = fn("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle ACCEPT4 = fn("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+    static final MethodHandle GETSOCKNAME = fn("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle GETPEERNAME = fn("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle SETSOCKOPT = fn("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle GETSOCKOPT = fn("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle SHUTDOWN = fn("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle CLOSE = fn("close", JAVA_INT, JAVA_INT);
+    static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    static final MethodHandle WRITEV = fn("writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle SENDFILE = fn("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
+    static final MethodHandle OPEN = fn("open", JAVA_INT, ADDRESS, JAVA_INT);
+    /** read(2) into a Java array: critical (never blocks on a non-blocking socket). */
+    static final MethodHandle READ_HEAP = fnCritical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    /** send(2) from a Java array, with MSG_NOSIGNAL so a vanished peer gives EPIPE, not SIGPIPE. */
+    static final MethodHandle SEND_HEAP = fnCritical("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+
+    private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
+                                   java.lang.foreign.MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO);
+    }
+
+    private static MethodHandle fnCritical(String name, java.lang.foreign.MemoryLayout ret,
+                                           java.lang.foreign.MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO, CRITICAL_HEAP);
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name + " here"));
+    }
+
+    /** Per-thread native scratch: the errno capture area and small in/out arguments. */
+    static final class Scratch {
+        final MemorySegment state;   // errno capture
+        final MemorySegment event;   // one struct epoll_event for epoll_ctl
+        final MemorySegment u64;     // eventfd counter
+        final MemorySegment int1;    // socket option value
+        final MemorySegment len;     // socklen_t in/out
+        final MemorySegment addr;    // sockaddr_storage
+
+        Scratch() {
+            Arena arena = Arena.ofAuto(); // freed with the thread's Scratch
+            state = arena.allocate(CAPTURE);
+            event = arena.allocate(16, 8);
+            u64 = arena.allocate(8, 8);
+            int1 = arena.allocate(4, 4);
+            len = arena.allocate(4, 4);
+            addr = arena.allocate(128, 8);
+        }
+
+        int errno() { return (int) ERRNO.get(state, 0L); }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    static Scratch scratch() { return SCRATCH.get(); }
+
+    /** A MethodHandle threw: only possible through a bug in a descriptor, never from the kernel. */
+    static AssertionError linkageBug(Throwable t) {
+        return new AssertionError("native call failed to link or run", t);
+    }
+}

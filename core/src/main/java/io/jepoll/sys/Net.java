@@ -1,0 +1,297 @@
+package io.jepoll.sys;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * TCP sockets: socket, bind, listen, accept4, read, send, writev, shutdown, close and
+ * socket options. Every socket is non-blocking and close-on-exec from birth.
+ *
+ * <p>I/O calls return a byte count or {@code -errno}; "would block" is {@code -EAGAIN},
+ * an ordinary value. Set-up calls (socket, bind, listen, options) throw {@link SysException}.
+ */
+public final class Net {
+    private Net() {}
+
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_NONBLOCK = 0x800;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int MSG_NOSIGNAL = 0x4000;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_ERROR = 4;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_REUSEPORT = 15;
+    public static final int IPPROTO_TCP = 6;
+    public static final int TCP_NODELAY = 1;
+    public static final int TCP_CORK = 3;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
+
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    private static final ValueLayout.OfShort PORT_BE = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** A new non-blocking TCP socket for the given family ({@link #AF_INET} or {@link #AF_INET6}). */
+    public static int socket(int family) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            int fd = (int) Libc.SOCKET.invokeExact(s.state, family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (fd < 0) throw new SysException("socket", s.errno());
+            return fd;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** The family a socket for this address needs. */
+    public static int familyOf(InetSocketAddress address) {
+        return address.getAddress() instanceof Inet6Address ? AF_INET6 : AF_INET;
+    }
+
+    public static void bind(int fd, InetSocketAddress address) {
+        Libc.Scratch s = Libc.scratch();
+        int len = encode(address, s.addr);
+        try {
+            int r = (int) Libc.BIND.invokeExact(s.state, fd, s.addr, len);
+            if (r < 0) throw new SysException("bind " + address, s.errno());
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** Starts a non-blocking connect: returns 0, or -EINPROGRESS (115) while it completes, or -errno. */
+    public static int connect(int fd, InetSocketAddress address) {
+        Libc.Scratch s = Libc.scratch();
+        int len = encode(address, s.addr);
+        try {
+            int r = (int) Libc.CONNECT.invokeExact(s.state, fd, s.addr, len);
+            return r < 0 ? -s.errno() : 0;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    public static void listen(int fd, int backlog) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            int r = (int) Libc.LISTEN.invokeExact(s.state, fd, backlog);
+            if (r < 0) throw new SysException("listen", s.errno());
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /**
+     * Accepts one connection as a non-blocking, close-on-exec socket. Returns its fd, or
+     * -errno: -EAGAIN when none is waiting, -EMFILE/-ENFILE when out of descriptors,
+     * -ECONNABORTED when the client gave up first.
+     */
+    public static int accept(int listenFd) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            int fd = (int) Libc.ACCEPT4.invokeExact(s.state, listenFd, MemorySegment.NULL, MemorySegment.NULL,
+                    SOCK_NONBLOCK | SOCK_CLOEXEC);
+            return fd >= 0 ? fd : -s.errno();
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** Reads into {@code buf[off, off+len)}: bytes read, 0 at end of stream, or -errno (-EAGAIN: nothing yet). */
+    public static int read(int fd, byte[] buf, int off, int len) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            long n = (long) Libc.READ_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
+            if (n >= 0) return (int) n;
+            int errno = s.errno();
+            return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** Reads into native memory: bytes read, 0 at end of stream, or -errno. */
+    public static long read(int fd, MemorySegment dst, long len) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            long n = (long) Libc.READ.invokeExact(s.state, fd, dst, len);
+            return n >= 0 ? n : -s.errno();
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /**
+     * Sends {@code buf[off, off+len)}: bytes accepted by the kernel (possibly fewer than
+     * {@code len}), or -errno (-EAGAIN: the send buffer is full; -EPIPE/-ECONNRESET: peer gone).
+     */
+    public static int send(int fd, byte[] buf, int off, int len) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            long n = (long) Libc.SEND_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len),
+                    (long) len, MSG_NOSIGNAL);
+            if (n >= 0) return (int) n;
+            int errno = s.errno();
+            return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** write(2) from native memory: bytes written or -errno. */
+    public static long write(int fd, MemorySegment src, long len) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            long n = (long) Libc.WRITE.invokeExact(s.state, fd, src, len);
+            return n >= 0 ? n : -s.errno();
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** writev(2): {@code iov} holds {@code count} {@link IoVec} entries. Bytes written or -errno. */
+    public static long writev(int fd, IoVec iov, int count) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            long n = (long) Libc.WRITEV.invokeExact(s.state, fd, iov.segment(), count);
+            return n >= 0 ? n : -s.errno();
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** shutdown(2): 0 or -errno (ENOTCONN when the peer is already gone is normal). */
+    public static int shutdown(int fd, int how) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            int r = (int) Libc.SHUTDOWN.invokeExact(s.state, fd, how);
+            return r < 0 ? -s.errno() : 0;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** close(2) for any descriptor: 0 or -errno. Never retried: on Linux the fd is gone either way. */
+    public static int close(int fd) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            int r = (int) Libc.CLOSE.invokeExact(s.state, fd);
+            return r < 0 ? -s.errno() : 0;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    public static void setOption(int fd, int level, int option, int value) {
+        Libc.Scratch s = Libc.scratch();
+        s.int1.set(JAVA_INT, 0, value);
+        try {
+            int r = (int) Libc.SETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, 4);
+            if (r < 0) throw new SysException("setsockopt(" + level + "," + option + ")", s.errno());
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    public static int getOption(int fd, int level, int option) {
+        Libc.Scratch s = Libc.scratch();
+        s.len.set(JAVA_INT, 0, 4);
+        try {
+            int r = (int) Libc.GETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, s.len);
+            if (r < 0) throw new SysException("getsockopt(" + level + "," + option + ")", s.errno());
+            return s.int1.get(JAVA_INT, 0);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
+    /** The address a socket is bound to (the real port after binding port 0). */
+    public static InetSocketAddress localAddress(int fd) {
+        return name(fd, Libc.GETSOCKNAME, "getsockname");
+    }
+
+    /** The address of the connected peer. */
+    public static InetSocketAddress remoteAddress(int fd) {
+        return name(fd, Libc.GETPEERNAME, "getpeername");
+    }
+
+    private static InetSocketAddress name(int fd, java.lang.invoke.MethodHandle call, String callName) {
+        Libc.Scratch s = Libc.scratch();
+        s.len.set(JAVA_INT, 0, (int) s.addr.byteSize());
+        try {
+            int r = (int) call.invokeExact(s.state, fd, s.addr, s.len);
+            if (r < 0) throw new SysException(callName, s.errno());
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+        return decode(s.addr);
+    }
+
+    /** Writes a sockaddr_in / sockaddr_in6 into {@code dst}; returns its length. */
+    static int encode(InetSocketAddress address, MemorySegment dst) {
+        if (address.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + address);
+        InetAddress ip = address.getAddress();
+        dst.fill((byte) 0);
+        dst.set(JAVA_SHORT_UNALIGNED, 0, (short) (ip instanceof Inet6Address ? AF_INET6 : AF_INET));
+        dst.set(PORT_BE, 2, (short) address.getPort());
+        byte[] raw = ip.getAddress();
+        if (ip instanceof Inet4Address) {
+            MemorySegment.copy(raw, 0, dst, JAVA_BYTE, 4, 4);
+            return 16;
+        }
+        MemorySegment.copy(raw, 0, dst, JAVA_BYTE, 8, 16);
+        dst.set(JAVA_INT_UNALIGNED, 24, ((Inet6Address) ip).getScopeId());
+        return 28;
+    }
+
+    static InetSocketAddress decode(MemorySegment src) {
+        int family = src.get(JAVA_SHORT_UNALIGNED, 0);
+        int port = Short.toUnsignedInt(src.get(PORT_BE, 2));
+        try {
+            if (family == AF_INET) {
+                byte[] raw = new byte[4];
+                MemorySegment.copy(src, JAVA_BYTE, 4, raw, 0, 4);
+                return new InetSocketAddress(InetAddress.getByAddress(raw), port);
+            }
+            if (family == AF_INET6) {
+                byte[] raw = new byte[16];
+                MemorySegment.copy(src, JAVA_BYTE, 8, raw, 0, 16);
+                int scope = src.get(JAVA_INT_UNALIGNED, 24);
+                return new InetSocketAddress(Inet6Address.getByAddress(null, raw, scope), port);
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("kernel returned a malformed address", e);
+        }
+        throw new IllegalStateException("unexpected address family " + family);
+    }
+}
