@@ -117,10 +117,10 @@ public final class RequestParser {
         boolean carrying = carryLen > 0;
         // Offsets are recorded where the bytes will finally be: in buf as they are, or in carry after the append.
         int delta = carrying ? carryLen - off : 0;
-        int stop = scanner.scan(buf, off, end, delta);
         if (len > 0) {
-            inProgress = true;
+            inProgress = true; // before scanning, so it does not depend on whether an error comes in this call
         }
+        int stop = scanner.scan(buf, off, end, delta);
         if (stop < 0) {
             if (carrying) {
                 appendCarry(buf, off, len);
