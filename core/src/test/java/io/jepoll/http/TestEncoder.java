@@ -20,10 +20,11 @@ final class TestEncoder {
      * @param lf        use bare LF line terminators instead of CRLF (RFC 9112 §2.2)
      * @param ows       whitespace written around every field value
      * @param leading   empty lines written before the request line
+     * @param sizeWidth chunk sizes are zero-padded to this many hex digits (0: no padding), as some clients do
      */
     record Spec(String method, String target, int versionMinor, List<Field> fields, byte[] body, Framing framing,
                 List<Integer> chunkSizes, List<String> extensions, List<Field> trailers, boolean lf, String ows,
-                int leading) {
+                int leading, int sizeWidth) {
     }
 
     private TestEncoder() {
@@ -52,13 +53,13 @@ final class TestEncoder {
                     int n = k < sizes.size() ? Math.min(Math.max(1, sizes.get(k)), s.body().length - pos)
                             : s.body().length - pos;
                     String ext = s.extensions().isEmpty() ? "" : s.extensions().get(k % s.extensions().size());
-                    write(out, Integer.toHexString(n) + ext + eol);
+                    write(out, hex(n, s.sizeWidth()) + ext + eol);
                     out.write(s.body(), pos, n);
                     write(out, eol);
                     pos += n;
                     k++;
                 }
-                write(out, "0" + eol);
+                write(out, hex(0, s.sizeWidth()) + eol);
                 for (Field f : s.trailers()) {
                     write(out, f.name() + ":" + s.ows() + f.value() + s.ows() + eol);
                 }
@@ -89,6 +90,11 @@ final class TestEncoder {
         byte[] body = s.framing() == Framing.NONE ? new byte[0] : s.body();
         return s.method() + " " + s.target() + " 1." + s.versionMinor() + " " + headers + " body="
                 + new String(body, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String hex(int n, int width) {
+        String h = Integer.toHexString(n);
+        return h.length() >= width ? h : "0".repeat(width - h.length()) + h;
     }
 
     private static void write(ByteArrayOutputStream out, String s) {
