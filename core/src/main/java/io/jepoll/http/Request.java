@@ -1,0 +1,305 @@
+package io.jepoll.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One parsed request: offsets into the bytes that hold its head, plus the body.
+ *
+ * <p>The parser reuses one instance per connection, so nothing is allocated to parse a request; Strings are made
+ * only when asked for, then cached until the next request. The head bytes may be the caller's read buffer (see
+ * {@link RequestParser}), which is why a handler that keeps a request past its own return, or hands it to another
+ * thread, takes a {@link #copy()}.
+ *
+ * <p>Field values are decoded as ISO-8859-1: every byte becomes one char, so obs-text is kept as sent
+ * ({@code value.getBytes(ISO_8859_1)} gives back the bytes) rather than guessed at (RFC 9110 §5.5).
+ */
+public final class Request {
+
+    // Methods named in RFC 9110 §9 and RFC 5789: returned as these constants, so method() allocates nothing for them.
+    private static final String[] KNOWN_METHODS = {
+        "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"
+    };
+    private static final int INITIAL_FIELDS = 16;
+
+    // Written by the parser. Offsets are into head; fields holds nameStart, nameEnd, valueStart, valueEnd per field.
+    byte[] head;
+    int headEnd;
+    int methodStart, methodEnd, targetStart, targetEnd, lineEnd;
+    int pathStart, pathEnd, queryStart = -1, queryEnd;
+    int versionMinor;
+    int[] fields;
+    int fieldCount;
+    boolean keepAlive, expectContinue, chunked;
+    long contentLength = -1;
+    byte[] body = BodyBuffer.EMPTY;
+
+    private String method, target, path, query, bodyText;
+    private String[] fieldStrings; // name, value per field; made on first use, kept across requests like fields
+
+    Request() {
+        this(INITIAL_FIELDS);
+    }
+
+    private Request(int fieldCapacity) {
+        fields = new int[fieldCapacity * 4];
+    }
+
+    /** The method; the standard ones are returned as constants, without allocating. */
+    public String method() {
+        requireParsed();
+        if (method == null) {
+            for (String m : KNOWN_METHODS) {
+                if (Ascii.equals(head, methodStart, methodEnd, m)) {
+                    return method = m;
+                }
+            }
+            method = latin1(methodStart, methodEnd);
+        }
+        return method;
+    }
+
+    /** Whether the method is exactly m (methods are case-sensitive, RFC 9110 §9.1); allocates nothing. */
+    public boolean isMethod(String m) {
+        requireParsed();
+        return Ascii.equals(head, methodStart, methodEnd, m);
+    }
+
+    /** The request-target as sent. */
+    public String target() {
+        requireParsed();
+        if (target == null) {
+            target = latin1(targetStart, targetEnd);
+        }
+        return target;
+    }
+
+    /**
+     * The raw path (not percent-decoded): for origin-form up to '?'; for absolute-form the path part, "/" when empty;
+     * "*" for asterisk-form; the authority for CONNECT.
+     */
+    public String path() {
+        requireParsed();
+        if (path == null) {
+            path = pathStart == pathEnd ? "/" : latin1(pathStart, pathEnd);
+        }
+        return path;
+    }
+
+    /** The raw query after '?', or null when the target has no '?'. */
+    public String query() {
+        requireParsed();
+        if (query == null && queryStart >= 0) {
+            query = latin1(queryStart, queryEnd);
+        }
+        return query;
+    }
+
+    /** 0 or 1 (HTTP/1.2 to HTTP/1.9 are served as HTTP/1.1). */
+    public int versionMinor() {
+        return versionMinor;
+    }
+
+    /** The first value of the field, OWS-trimmed, or null; the name is matched case-insensitively. */
+    public String header(String name) {
+        for (int f = 0; f < fieldCount; f++) {
+            if (nameIs(f, name)) {
+                return headerValue(f);
+            }
+        }
+        return null;
+    }
+
+    /** All values of the field, in the order received; an empty list when there is none. */
+    public List<String> headers(String name) {
+        List<String> values = null;
+        for (int f = 0; f < fieldCount; f++) {
+            if (nameIs(f, name)) {
+                if (values == null) {
+                    values = new ArrayList<>(2);
+                }
+                values.add(headerValue(f));
+            }
+        }
+        return values == null ? List.of() : Collections.unmodifiableList(values);
+    }
+
+    public int headerCount() {
+        return fieldCount;
+    }
+
+    /** The name of field i as sent (original case). */
+    public String headerName(int i) {
+        return fieldString(Objects.checkIndex(i, fieldCount), 0);
+    }
+
+    /** The OWS-trimmed value of field i. */
+    public String headerValue(int i) {
+        return fieldString(Objects.checkIndex(i, fieldCount), 1);
+    }
+
+    /**
+     * RFC 9112 §9.3: an HTTP/1.1 connection persists unless a Connection field has the "close" option; an HTTP/1.0
+     * one only with "keep-alive" (and no "close").
+     */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** Expect: 100-continue on an HTTP/1.1 request (RFC 9110 §10.1.1 has HTTP/1.0 ones ignored). */
+    public boolean expectContinue() {
+        return expectContinue;
+    }
+
+    /** The declared Content-Length, or -1 when there is none or the body is chunked. */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    public boolean chunked() {
+        return chunked;
+    }
+
+    public boolean hasBody() {
+        return contentLength > 0 || chunked;
+    }
+
+    /** The whole body, never null (a shared empty array when there is none); complete after REQUEST_COMPLETE. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** The body decoded as UTF-8. */
+    public String bodyText() {
+        if (bodyText == null) {
+            bodyText = body.length == 0 ? "" : new String(body, StandardCharsets.UTF_8);
+        }
+        return bodyText;
+    }
+
+    /** A detached deep copy that owns all its bytes: safe to keep after the handler returns or to use on another thread. */
+    public Request copy() {
+        requireParsed();
+        Request c = new Request(0);
+        int from = methodStart;
+        c.head = Arrays.copyOfRange(head, from, headEnd);
+        c.headEnd = headEnd;
+        c.methodStart = methodStart;
+        c.methodEnd = methodEnd;
+        c.targetStart = targetStart;
+        c.targetEnd = targetEnd;
+        c.lineEnd = lineEnd;
+        c.pathStart = pathStart;
+        c.pathEnd = pathEnd;
+        c.queryStart = queryStart;
+        c.queryEnd = queryEnd;
+        c.fields = Arrays.copyOf(fields, fieldCount * 4);
+        c.fieldCount = fieldCount;
+        c.rebase(-from);
+        c.versionMinor = versionMinor;
+        c.keepAlive = keepAlive;
+        c.expectContinue = expectContinue;
+        c.chunked = chunked;
+        c.contentLength = contentLength;
+        c.body = body.length == 0 ? BodyBuffer.EMPTY : body.clone();
+        // Strings are immutable: the copy may share the ones already made.
+        c.method = method;
+        c.target = target;
+        c.path = path;
+        c.query = query;
+        c.bodyText = bodyText;
+        return c;
+    }
+
+    /** The request line, for logs. */
+    @Override
+    public String toString() {
+        return head == null ? "Request[none]" : latin1(methodStart, lineEnd);
+    }
+
+    // ---- used by the parser ----
+
+    void addField(int nameStart, int nameEnd, int valueStart, int valueEnd) {
+        int k = fieldCount * 4;
+        if (k == fields.length) {
+            fields = Arrays.copyOf(fields, Math.max(16, k * 2));
+        }
+        fields[k] = nameStart;
+        fields[k + 1] = nameEnd;
+        fields[k + 2] = valueStart;
+        fields[k + 3] = valueEnd;
+        fieldCount++;
+    }
+
+    /** Moves every offset by shift: the head bytes were copied to another array. */
+    void rebase(int shift) {
+        headEnd += shift;
+        methodStart += shift;
+        methodEnd += shift;
+        targetStart += shift;
+        targetEnd += shift;
+        lineEnd += shift;
+        pathStart += shift;
+        pathEnd += shift;
+        if (queryStart >= 0) {
+            queryStart += shift;
+        }
+        queryEnd += shift;
+        for (int k = 0, n = fieldCount * 4; k < n; k++) {
+            fields[k] += shift;
+        }
+    }
+
+    /** Forgets the request but keeps the offset arrays, so the next request on the connection allocates nothing. */
+    void clear() {
+        if (fieldStrings != null) {
+            Arrays.fill(fieldStrings, 0, Math.min(fieldStrings.length, fieldCount * 2), null);
+        }
+        head = null;
+        headEnd = methodStart = methodEnd = targetStart = targetEnd = lineEnd = 0;
+        pathStart = pathEnd = queryEnd = 0;
+        queryStart = -1;
+        versionMinor = 0;
+        fieldCount = 0;
+        keepAlive = expectContinue = chunked = false;
+        contentLength = -1;
+        body = BodyBuffer.EMPTY;
+        method = target = path = query = bodyText = null;
+    }
+
+    private boolean nameIs(int f, String name) {
+        int k = f * 4;
+        return Ascii.equalsIgnoreCase(head, fields[k], fields[k + 1], name);
+    }
+
+    private String fieldString(int f, int which) {
+        int slot = f * 2 + which;
+        if (fieldStrings == null || fieldStrings.length <= slot) {
+            String[] grown = new String[fields.length / 2];
+            if (fieldStrings != null) {
+                System.arraycopy(fieldStrings, 0, grown, 0, fieldStrings.length);
+            }
+            fieldStrings = grown;
+        }
+        String s = fieldStrings[slot];
+        if (s == null) {
+            int k = f * 4 + which * 2;
+            s = fieldStrings[slot] = latin1(fields[k], fields[k + 1]);
+        }
+        return s;
+    }
+
+    private String latin1(int from, int to) {
+        return new String(head, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private void requireParsed() {
+        if (head == null) {
+            throw new IllegalStateException("no request parsed yet");
+        }
+    }
+}
