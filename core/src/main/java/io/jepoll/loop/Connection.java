@@ -89,9 +89,11 @@ public final class Connection extends TimerWheel.Node {
             len -= n;
         }
         if (len > 0) {
+            boolean wasBlocked = backlog != null;
             if (backlog == null) backlog = new WriteBuffer(len);
             backlog.put(b, off, len);
             updateInterest();
+            if (!wasBlocked) handler.onWriteBlocked(this);
         }
     }
 
@@ -114,6 +116,7 @@ public final class Connection extends TimerWheel.Node {
                 if (n >= 0 && n < s.readable()) {
                     backlog = new WriteBuffer(s.readable() - n);
                     backlog.put(s.array(), s.start() + n, s.readable() - n);
+                    handler.onWriteBlocked(this);
                 }
                 if (cork && n >= 0) socket.setCork(false); // uncork: the last partial frame leaves now
                 s.clear();
@@ -153,7 +156,10 @@ public final class Connection extends TimerWheel.Node {
             return;
         }
         backlog.consume(n);
-        if (!backlog.isEmpty()) return;
+        if (!backlog.isEmpty()) {
+            if (n > 0) handler.onWriteBlocked(this); // progress: a stall deadline starts over
+            return;
+        }
         backlog = null;
         updateInterest();
         if (closeRequested) {

@@ -13,6 +13,13 @@ public interface ConnectionHandler {
     /** The peer will send nothing more (EOF). The connection can still write; close it when done. */
     void onReadEnd(Connection c);
 
+    /**
+     * The kernel took only part of the output: the rest waits for the socket to drain.
+     * Called again each time the client takes more while a backlog remains, so a write
+     * deadline can measure stalls rather than the length of a slow download.
+     */
+    default void onWriteBlocked(Connection c) {}
+
     /** Everything queued earlier has been handed to the kernel; a paused writer may go on. */
     default void onDrained(Connection c) {}
 

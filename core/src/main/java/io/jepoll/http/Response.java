@@ -1,0 +1,126 @@
+package io.jepoll.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a handler answers: a status, header fields and a body (bytes, text or streamed).
+ * Immutable, so one instance can be returned for every request from every loop; its
+ * constant part (status line, fields, Content-Length) is encoded once and reused.
+ *
+ * <pre>{@code
+ * Response.ok("Hello")                                  // 200 text/plain
+ * Response.of(404).withHeader("Cache-Control", "no-store")
+ * Response.bytes(200, "application/json", json)
+ * Response.stream(200, "text/plain", out -> out.write(...))
+ * }</pre>
+ * The server writes Date, Content-Length or Transfer-Encoding, and Connection itself.
+ */
+public final class Response {
+    /** A header field as given; name case is kept for the wire. */
+    public record Header(String name, String value) {}
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final int status;
+    private final List<Header> headers;
+    private final byte[] body;          // null when streamed
+    private final BodyWriter writer;    // null unless streamed
+    private volatile byte[] head;       // status line + fields (+ Content-Length), built on first use
+
+    private Response(int status, List<Header> headers, byte[] body, BodyWriter writer) {
+        if (status < 200 || status > 999) throw new IllegalArgumentException("status out of range [200, 999]: " + status);
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+        this.writer = writer;
+    }
+
+    /** 200 with a UTF-8 text body. */
+    public static Response ok(String text) { return text(200, text); }
+
+    /** A status with an empty body. */
+    public static Response of(int status) { return new Response(status, List.of(), EMPTY, null); }
+
+    public static Response text(int status, String text) {
+        return bytes(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A body of bytes, used as given (not copied: do not change the array afterwards). */
+    public static Response bytes(int status, String contentType, byte[] body) {
+        if (body == null) throw new IllegalArgumentException("body is null");
+        Response r = new Response(status, List.of(), body, null);
+        return contentType == null ? r : r.withHeader("Content-Type", contentType);
+    }
+
+    /** A streamed body of unknown length, produced by {@code writer} on a virtual thread. */
+    public static Response stream(int status, String contentType, BodyWriter writer) {
+        if (writer == null) throw new IllegalArgumentException("writer is null");
+        Response r = new Response(status, List.of(), null, writer);
+        return contentType == null ? r : r.withHeader("Content-Type", contentType);
+    }
+
+    /** A copy with one more header field. Field syntax is checked here, not on the wire. */
+    public Response withHeader(String name, String value) {
+        checkName(name);
+        checkValue(name, value);
+        String lower = name.toLowerCase(Locale.ROOT);
+        switch (lower) {
+            case "content-length", "transfer-encoding", "connection", "date" ->
+                    throw new IllegalArgumentException(name + " is set by the server");
+            default -> { }
+        }
+        List<Header> more = new ArrayList<>(headers.size() + 1);
+        more.addAll(headers);
+        more.add(new Header(name, value));
+        return new Response(status, Collections.unmodifiableList(more), body, writer);
+    }
+
+    public int status() { return status; }
+
+    public List<Header> headers() { return headers; }
+
+    /** The first value of a field (case-insensitive), or null. */
+    public String header(String name) {
+        for (Header h : headers) if (h.name().equalsIgnoreCase(name)) return h.value();
+        return null;
+    }
+
+    /** The body bytes, or null for a streamed response. */
+    public byte[] body() { return body; }
+
+    public boolean isStreamed() { return writer != null; }
+
+    public BodyWriter writer() { return writer; }
+
+    /** The constant part of the head, encoded once per Response. */
+    byte[] head() {
+        byte[] h = head;
+        if (h == null) head = h = ResponseEncoder.encodeHead(this);
+        return h;
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("empty header name");
+        for (int i = 0; i < name.length(); i++) {
+            if (!Tokens.isTchar(name.charAt(i))) throw new IllegalArgumentException("invalid header name: " + name);
+        }
+    }
+
+    private static void checkValue(String name, String value) {
+        if (value == null) throw new IllegalArgumentException("null value for " + name);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            // CR or LF would let a value start a new field or a new response (response splitting).
+            if (c > 0xFF || (c < 0x20 && c != '\t') || c == 0x7F) {
+                throw new IllegalArgumentException("invalid character in value of " + name);
+            }
+        }
+    }
+
+    @Override
+    public String toString() { return "Response[" + status + ", " + headers + "]"; }
+}

@@ -1,0 +1,84 @@
+package io.jepoll.http;
+
+import io.jepoll.loop.WriteBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes responses in HTTP/1.1 wire format. The constant part of each {@link Response} is
+ * encoded once ({@link #encodeHead}); per request only Date, Connection and the body are
+ * appended, so a small response is three array copies.
+ */
+public final class ResponseEncoder {
+    private ResponseEncoder() {}
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
+    private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+    private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+
+    /** Bodies smaller than this are copied next to the head; larger ones are written from their own array. */
+    public static final int INLINE_BODY_MAX = 16 * 1024;
+
+    static byte[] ascii(String s) { return s.getBytes(StandardCharsets.ISO_8859_1); }
+
+    /** Status line, the response's own fields and, for a fixed body, Content-Length. */
+    static byte[] encodeHead(Response r) {
+        WriteBuffer b = new WriteBuffer(128);
+        b.putLatin1("HTTP/1.1 ").putDecimal(r.status()).put((byte) ' ').putLatin1(Status.reason(r.status())).put(CRLF);
+        for (Response.Header h : r.headers()) b.putLatin1(h.name()).putLatin1(": ").putLatin1(h.value()).put(CRLF);
+        if (!r.isStreamed() && !Status.forbidsBody(r.status())) {
+            b.putLatin1("Content-Length: ").putDecimal(r.body().length).put(CRLF);
+        }
+        byte[] out = new byte[b.readable()];
+        System.arraycopy(b.array(), b.start(), out, 0, out.length);
+        return out;
+    }
+
+    /**
+     * Appends the head of {@code r} (and, when small, its body) to {@code out}. Returns the
+     * body still to be written by the caller: null when none is left.
+     *
+     * @param head      the request was HEAD: fields as for GET, no body
+     * @param http10    the client speaks HTTP/1.0
+     * @param keepAlive the connection stays open after this response
+     */
+    public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, WriteBuffer out) {
+        out.put(r.head());
+        if (r.isStreamed() && !http10 && !Status.forbidsBody(r.status())) out.put(CHUNKED);
+        out.put(DateCache.line());
+        if (!keepAlive) out.put(CONNECTION_CLOSE);
+        else if (http10) out.put(CONNECTION_KEEP_ALIVE);
+        out.put(CRLF);
+        byte[] body = r.body();
+        if (head || body == null || body.length == 0 || Status.forbidsBody(r.status())) return null;
+        if (body.length < INLINE_BODY_MAX) {
+            out.put(body);
+            return null;
+        }
+        return body;
+    }
+
+    /** "HTTP/1.1 100 Continue" (RFC 9110 §15.2.1), sent before reading a body the client holds back. */
+    public static void encodeContinue(WriteBuffer out) { out.put(CONTINUE); }
+
+    /** One chunk of a chunked body: size line, data, CRLF. Empty data writes nothing (it would end the body). */
+    public static void encodeChunk(byte[] data, int off, int len, WriteBuffer out) {
+        if (len == 0) return;
+        out.putHex(len).put(CRLF).put(data, off, len).put(CRLF);
+    }
+
+    /** The last chunk and an empty trailer section. */
+    public static void encodeLastChunk(WriteBuffer out) { out.put(LAST_CHUNK); }
+
+    /** A minimal response for a refused request: text body, Connection: close. */
+    public static void encodeError(int status, String reason, WriteBuffer out) {
+        byte[] body = (status + " " + Status.reason(status) + (reason == null || reason.isEmpty() ? "" : ": " + reason) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        out.putLatin1("HTTP/1.1 ").putDecimal(status).put((byte) ' ').putLatin1(Status.reason(status)).put(CRLF)
+                .putLatin1("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ").putDecimal(body.length).put(CRLF)
+                .put(DateCache.line()).put(CONNECTION_CLOSE).put(CRLF).put(body);
+    }
+}
