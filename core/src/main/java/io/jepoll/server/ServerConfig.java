@@ -1,0 +1,25 @@
+package io.jepoll.server;
+
+import io.jepoll.http.HttpLimits;
+import io.jepoll.loop.LoopConfig;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Everything an {@link HttpServer} was built with. Timeouts bound every wait a client can
+ * impose: an idle keep-alive connection, a request head arriving slowly (the deadline runs
+ * from the first byte, not per byte), a body read stalling, a response the client does
+ * not read.
+ */
+public record ServerConfig(InetSocketAddress address, int loops, LoopConfig loop, HttpLimits limits,
+                           boolean virtualThreads, Duration idleTimeout, Duration headerTimeout,
+                           Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace) {
+    public ServerConfig {
+        if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
+        for (Duration d : new Duration[]{idleTimeout, headerTimeout, bodyTimeout, writeTimeout}) {
+            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be positive: " + d);
+        }
+        if (shutdownGrace.isNegative()) throw new IllegalArgumentException("shutdown grace must be >= 0");
+    }
+}

@@ -1,0 +1,135 @@
+package io.jepoll.server;
+
+import io.jepoll.http.BodyWriter;
+import io.jepoll.http.ResponseEncoder;
+import io.jepoll.loop.Connection;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The OutputStream a {@link BodyWriter} writes to. The writer runs on a virtual thread;
+ * each full buffer becomes one chunk handed to the loop, and the writer waits until the
+ * loop has passed it to the kernel, or, when the client reads slowly, until the backlog
+ * has drained. So a streamed body of any length holds at most one chunk plus one
+ * high-water mark of memory.
+ */
+final class StreamedBody extends OutputStream {
+    /** Called on the loop when the body has ended; {@code ok} false means the writer failed or the client left. */
+    interface Done { void done(Connection c, boolean ok, boolean keepAlive); }
+
+    private static final int CHUNK = 16 * 1024;
+
+    private final HttpRuntime rt;
+    private final Connection c;
+    private final boolean chunked;
+    private final boolean keepAlive;
+    private final Done done;
+    private final Semaphore handedOff = new Semaphore(0);
+    private final byte[] buf = new byte[CHUNK];
+    private int len;
+    private volatile boolean aborted;   // the connection closed under the writer
+    private boolean waitingForDrain;    // loop thread only
+    private boolean closed;             // writer thread only
+
+    StreamedBody(HttpRuntime rt, Connection c, boolean chunked, boolean keepAlive, Done done) {
+        this.rt = rt;
+        this.c = c;
+        this.chunked = chunked;
+        this.keepAlive = keepAlive;
+        this.done = done;
+    }
+
+    void start(BodyWriter writer) {
+        rt.executor.execute(() -> {
+            boolean ok = false;
+            try {
+                writer.writeTo(this);
+                close();
+                ok = !aborted;
+            } catch (IOException e) {
+                if (!aborted) HttpRuntime.LOG.log(System.Logger.Level.WARNING, "streamed body failed", e);
+            } catch (RuntimeException | Error e) {
+                HttpRuntime.LOG.log(System.Logger.Level.ERROR, "streamed body writer failed", e);
+            }
+            boolean result = ok;
+            c.loop().execute(() -> {
+                if (result && chunked && c.isOpen()) ResponseEncoder.encodeLastChunk(c.out());
+                done.done(c, result, keepAlive);
+            });
+        });
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (len == buf.length) send();
+        buf[len++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int n) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, n, b.length);
+        while (n > 0) {
+            if (len == buf.length) send();
+            int k = Math.min(n, buf.length - len);
+            System.arraycopy(b, off, buf, len, k);
+            len += k;
+            off += k;
+            n -= k;
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (len > 0) send();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        flush();
+        closed = true;
+    }
+
+    /** Hands the buffered bytes to the loop and waits until it took them. */
+    private void send() throws IOException {
+        if (closed) throw new IOException("stream closed");
+        if (aborted) throw new IOException("client connection closed");
+        byte[] data = java.util.Arrays.copyOf(buf, len);
+        len = 0;
+        c.loop().execute(() -> {
+            if (!c.isOpen()) {
+                handedOff.release();
+                return;
+            }
+            if (chunked) ResponseEncoder.encodeChunk(data, 0, data.length, c.out());
+            else c.write(data);
+            c.flush();
+            if (c.backlogBytes() > HttpConnection.HIGH_WATER / 4) waitingForDrain = true; // released by drained()
+            else handedOff.release();
+        });
+        try {
+            handedOff.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the client was slow to read", e);
+        }
+        if (aborted) throw new IOException("client connection closed");
+    }
+
+    /** Loop: the backlog is written; let the writer go on. */
+    void drained() {
+        if (waitingForDrain) {
+            waitingForDrain = false;
+            handedOff.release();
+        }
+    }
+
+    /** Loop: the connection closed; wake the writer so it fails fast instead of hanging. */
+    void abort() {
+        aborted = true;
+        waitingForDrain = false;
+        handedOff.release();
+    }
+}
