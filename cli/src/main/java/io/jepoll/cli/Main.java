@@ -1,0 +1,74 @@
+package io.jepoll.cli;
+
+import io.jepoll.server.Handler;
+import io.jepoll.server.HttpServer;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code jepoll} command. */
+public final class Main {
+    private Main() {}
+
+    static final String VERSION = "0.1.0";
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command; returns the exit code (0 ok, 1 failed to start, 2 bad usage). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = OptionParser.parse(args);
+        } catch (OptionParser.UsageException e) {
+            err.println("jepoll: " + e.getMessage());
+            return 2;
+        }
+        switch (o.action()) {
+            case HELP -> {
+                out.print(Options.USAGE);
+                return 0;
+            }
+            case VERSION -> {
+                out.println("jepoll " + VERSION + " (Java " + Runtime.version() + ")");
+                return 0;
+            }
+            case SERVE -> { }
+        }
+        Handler handler = o.mode() == Options.Mode.ECHO ? Handlers.echo() : Handlers.hello();
+        if (o.logRequests()) handler = Handlers.logging(handler, out);
+
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        HttpServer server;
+        try {
+            server = HttpServer.builder()
+                    .host(o.host()).port(o.port()).loops(o.loops())
+                    .transport(o.transport()).trigger(o.trigger())
+                    .tcpNoDelay(o.tcpNoDelay()).tcpCork(o.tcpCork())
+                    .virtualThreads(o.virtualThreads())
+                    .handler(handler)
+                    .start();
+        } catch (RuntimeException e) {
+            err.println("jepoll: cannot start: " + e.getMessage());
+            return 1;
+        }
+        String host = server.address().getAddress().getHostAddress();
+        if (host.contains(":")) host = "[" + host + "]";
+        out.println("jepoll " + VERSION + " listening on http://" + host + ":" + server.port() + "/"
+                + " (transport " + o.transport().label() + ", trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT)
+                + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
+                + ", " + (o.mode() == Options.Mode.ECHO ? "echo" : "hello") + ")");
+        out.flush();
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        out.println("jepoll: stopping");
+        server.close();
+        out.println("jepoll: stopped");
+        return 0;
+    }
+}

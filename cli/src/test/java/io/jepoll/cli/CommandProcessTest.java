@@ -1,0 +1,94 @@
+package io.jepoll.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command as a real process: its banner, its answers, and a graceful stop on SIGTERM. */
+class CommandProcessTest {
+    private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/ \\(transport (\\w+), trigger (\\w+), (\\d+) loops?, (\\w+)\\)");
+
+    record Running(Process process, int port, String banner) {}
+
+    static Running start(String... flags) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--host", "127.0.0.1", "--port", "0"));
+        cmd.addAll(List.of(flags));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        String line = out.readLine();
+        Matcher m = line == null ? null : BANNER.matcher(line);
+        if (m == null || !m.find()) {
+            p.destroyForcibly();
+            throw new AssertionError("no banner, got: " + line);
+        }
+        Thread.ofVirtual().start(() -> out.lines().forEach(l -> { })); // keep the pipe drained
+        return new Running(p, Integer.parseInt(m.group(1)), line);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio"})
+    void servesHelloWorldAndStopsWithExitCode0OnSigterm(String flag) throws Exception {
+        Running r = start(flag, "--loops", "2");
+        assertThat(r.banner()).contains("2 loops", "hello", flag.endsWith("nio") ? "transport nio" : "trigger " + flag.substring(10));
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> resp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(resp.body()).isEqualTo("Hello, world!");
+        }
+        r.process().destroy(); // SIGTERM
+        assertThat(r.process().waitFor(5, TimeUnit.SECONDS)).as("stopped within 5 s").isTrue();
+        assertThat(r.process().exitValue()).isZero();
+    }
+
+    @Test
+    void echoReturnsTheBodyByteForByte() throws Exception {
+        Running r = start("--echo");
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            byte[] body = new byte[1 << 20];
+            new Random(11).nextBytes(body);
+            HttpResponse<byte[]> resp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/anything"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(resp.body()).isEqualTo(body);
+        } finally {
+            r.process().destroy();
+            assertThat(r.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void portInUseIsAOneLineErrorWithExitCode1() throws Exception {
+        Running first = start();
+        try {
+            List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "--host", "127.0.0.1", "--port", String.valueOf(first.port()), "--loops", "1");
+            // One loop binds without SO_REUSEPORT, so it cannot share the port the first process holds.
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(out.trim()).startsWith("jepoll: cannot start:").contains("EADDRINUSE").doesNotContain("\n");
+        } finally {
+            first.process().destroy();
+            first.process().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
