@@ -235,6 +235,14 @@ public final class Request {
         fieldCount++;
     }
 
+    /** Copies the head into an array of its own, so it no longer views a buffer someone else will reuse. */
+    void ownHead() {
+        if (head == null) return;
+        int from = methodStart;
+        head = Arrays.copyOfRange(head, from, headEnd);
+        rebase(-from);
+    }
+
     /** Moves every offset by shift: the head bytes were copied to another array. */
     void rebase(int shift) {
         headEnd += shift;

@@ -91,6 +91,16 @@ public final class RequestParser {
     }
 
     /**
+     * Keeps the completed request valid after the caller's buffer is reused, until {@link #reset()}: its head is
+     * copied into an array of its own. For a request still in use when feed() returns (a handler on another
+     * thread, a streamed response); the caller feeds nothing more before reset().
+     */
+    public void retainRequest() {
+        if (event != Event.REQUEST_COMPLETE) throw new IllegalStateException("no complete request to retain");
+        request.ownHead();
+    }
+
+    /**
      * Starts the next request (call after REQUEST_COMPLETE). Lets go of the carry and body arrays, so an idle
      * connection holds none; the request's offset arrays are kept. A failed parser stays failed.
      */

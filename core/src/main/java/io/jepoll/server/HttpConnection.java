@@ -142,25 +142,32 @@ final class HttpConnection implements ConnectionHandler {
         boolean head = req.isMethod("HEAD");
         boolean http10 = req.versionMinor() == 0;
         if (rt.config.virtualThreads()) {
-            Request own = req.copy(); // the parser's request views the loop's buffer
-            parser.reset();
+            // The handler reads the request after this read's buffer is reused: it must own its
+            // bytes. Nothing more is parsed until the response is out, so the parser can wait.
+            parser.retainRequest();
             inflight = true;
             c.cancelTimeout();
             wait = Wait.NONE;
             rt.executor.execute(() -> {
-                Response r = invoke(own);
+                Response r = invoke(req);
                 c.loop().execute(() -> {
                     inflight = false;
-                    if (!c.isOpen()) return;
-                    respond(c, r, head, http10, keepAlive);
-                    resume(c);
+                    if (!c.isOpen()) {
+                        parser.reset();
+                    } else if (!respond(c, r, head, http10, keepAlive)) {
+                        parser.reset();
+                        resume(c);
+                    }
                 });
             });
             return;
         }
         Response r = invoke(req);
-        parser.reset();
-        respond(c, r, head, http10, keepAlive);
+        if (respond(c, r, head, http10, keepAlive)) {
+            parser.retainRequest(); // the body writer may still read the request: reset when it is done
+        } else {
+            parser.reset();
+        }
     }
 
     private Response invoke(Request req) {
@@ -175,7 +182,8 @@ final class HttpConnection implements ConnectionHandler {
         return Response.text(500, "Internal Server Error\n");
     }
 
-    private void respond(Connection c, Response r, boolean head, boolean http10, boolean keepAlive) {
+    /** Encodes the response; returns true when a streamed body has started (the connection is in flight). */
+    private boolean respond(Connection c, Response r, boolean head, boolean http10, boolean keepAlive) {
         boolean streamed = r.isStreamed() && !head && !Status.forbidsBody(r.status());
         if (streamed && http10) keepAlive = false; // no chunked in 1.0: the body ends at close
         byte[] rest = ResponseEncoder.encode(r, head, http10, keepAlive, c.out());
@@ -186,16 +194,18 @@ final class HttpConnection implements ConnectionHandler {
             wait = Wait.NONE;
             stream = new StreamedBody(rt, c, !http10, keepAlive, this::streamDone);
             stream.start(r.writer());
-            return;
+            return true;
         }
         if (!keepAlive) closeAfterResponse = true;
         if (closeAfterResponse) c.closeAfterWrite();
+        return false;
     }
 
     /** On the loop: the streamed body ended, well or badly. */
     private void streamDone(Connection c, boolean ok, boolean keepAlive) {
         stream = null;
         inflight = false;
+        if (parser.event() == RequestParser.Event.REQUEST_COMPLETE) parser.reset(); // retained for the writer
         if (!c.isOpen()) return;
         if (!ok) { // headers are out: the only honest signal left is an incomplete body
             c.close();

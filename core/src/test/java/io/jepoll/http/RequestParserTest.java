@@ -324,6 +324,20 @@ class RequestParserTest {
         }
 
         @Test
+        void retainedRequestSurvivesTheBufferBeingOverwritten() throws HttpException {
+            int n = read("GET /kept?x=1 HTTP/1.1\r\nHost: h\r\nX-A: b\r\n\r\n", 5);
+            assertThat(parser.feed(shared, 5, n)).isEqualTo(n);
+            assertThat(parser.event()).isEqualTo(Event.REQUEST_COMPLETE);
+            parser.retainRequest();
+            Arrays.fill(shared, (byte) '#');
+            Request r = parser.request();
+            assertThat(r.target()).isEqualTo("/kept?x=1");
+            assertThat(r.query()).isEqualTo("x=1");
+            assertThat(r.header("x-a")).isEqualTo("b");
+            assertThat(r).hasToString("GET /kept?x=1 HTTP/1.1");
+        }
+
+        @Test
         void partialHeadSurvivesTheBufferBeingOverwritten() throws HttpException {
             int n = read("GET /first/part?q=1 HTTP/1.1\r\nHost: exam", 10);
             assertThat(parser.feed(shared, 10, n)).isEqualTo(n);

@@ -85,6 +85,15 @@ class HttpServerTest {
     }
 
     @Test
+    void servesIpv6WithCorkAndNoDelay() throws Exception {
+        server = mode.builder().host("::1").tcpCork(true).tcpNoDelay(true).handler(ROUTES).start();
+        try (RawClient c = new RawClient(server.address())) {
+            c.send(("GET /six HTTP/1.1\r\nHost: [::1]\r\n\r\n").repeat(3));
+            for (int i = 0; i < 3; i++) assertThat(c.read().text()).isEqualTo("GET /six");
+        }
+    }
+
+    @Test
     void sixteenPipelinedRequestsInOneWriteAreAnsweredInOrder() throws Exception {
         start(ROUTES);
         StringBuilder all = new StringBuilder();
@@ -262,6 +271,34 @@ class HttpServerTest {
             assertThat(r.body()).hasSize(3_000_000);
             for (int i = 0; i < 300; i++) assertThat(Arrays.equals(r.body(), i * 10_000, (i + 1) * 10_000, part, 0, 10_000)).isTrue();
             assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).hasSize(3_000_000);
+        }
+    }
+
+    @Test
+    void streamedBodyCanStillReadItsRequestAfterTheLoopBufferIsReused() throws Exception {
+        for (boolean virtual : new boolean[]{false, true}) {
+            CountDownLatch otherServed = new CountDownLatch(1);
+            server = mode.builder().loops(1).virtualThreads(virtual).handler(req -> {
+                if (!req.path().equals("/stream")) return Response.ok("other " + req.path());
+                return Response.stream(200, "text/plain", out -> {
+                    try {
+                        otherServed.await();
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                    out.write((req.path() + "|" + req.header("X-Kept")).getBytes(StandardCharsets.UTF_8));
+                });
+            }).start();
+            try (RawClient a = new RawClient(server); RawClient b = new RawClient(server)) {
+                a.send("GET /stream HTTP/1.1\r\nHost: x\r\nX-Kept: yes\r\n\r\n");
+                assertThat(b.send("GET /overwrite-the-buffer-with-other-bytes HTTP/1.1\r\nHost: zzzzzzzzzzzz\r\n\r\n").read().text())
+                        .isEqualTo("other /overwrite-the-buffer-with-other-bytes");
+                otherServed.countDown();
+                assertThat(a.read().text()).isEqualTo("/stream|yes");
+                assertThat(a.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n").read().text()).isEqualTo("other /again");
+            }
+            server.close();
+            server = null;
         }
     }
 

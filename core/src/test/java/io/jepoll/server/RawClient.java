@@ -31,7 +31,11 @@ public final class RawClient implements AutoCloseable {
     }
 
     public RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new java.net.InetSocketAddress("127.0.0.1", port));
+    }
+
+    public RawClient(java.net.InetSocketAddress address) throws IOException {
+        socket = new Socket(address.getAddress(), address.getPort());
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
