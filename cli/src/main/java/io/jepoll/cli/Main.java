@@ -54,7 +54,8 @@ public final class Main {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
         }
-        String host = server.address().getAddress().getHostAddress();
+        // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin.
+        String host = server.config().address().getAddress().getHostAddress();
         if (host.contains(":")) host = "[" + host + "]";
         out.println("jepoll " + VERSION + " listening on http://" + host + ":" + server.port() + "/"
                 + " (transport " + o.transport().label() + ", trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT)

@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandProcessTest {
     private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/ \\(transport (\\w+), trigger (\\w+), (\\d+) loops?, (\\w+)\\)");
 
-    record Running(Process process, int port, String banner) {}
+    record Running(Process process, int port, String banner, BlockingQueue<String> output) {}
 
     static Running start(String... flags) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
@@ -39,8 +41,9 @@ class CommandProcessTest {
             p.destroyForcibly();
             throw new AssertionError("no banner, got: " + line);
         }
-        Thread.ofVirtual().start(() -> out.lines().forEach(l -> { })); // keep the pipe drained
-        return new Running(p, Integer.parseInt(m.group(1)), line);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> out.lines().forEach(lines::add)); // keep the pipe drained
+        return new Running(p, Integer.parseInt(m.group(1)), line, lines);
     }
 
     @ParameterizedTest
@@ -67,6 +70,23 @@ class CommandProcessTest {
             HttpResponse<byte[]> resp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/anything"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(resp.body()).isEqualTo(body);
+        } finally {
+            r.process().destroy();
+            assertThat(r.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void logRequestsPrintsEachRequestLikeTheTutorial() throws Exception {
+        Running r = start("--log-requests");
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/logged?x=1"))
+                    .header("X-Trace", "abc").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("-".repeat(40));
+            assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("GET /logged?x=1 HTTP/1.1");
+            List<String> fields = new ArrayList<>();
+            for (String l; (l = r.output().poll(1, TimeUnit.SECONDS)) != null && l.contains(": "); ) fields.add(l);
+            assertThat(fields).contains("X-Trace: abc");
         } finally {
             r.process().destroy();
             assertThat(r.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
