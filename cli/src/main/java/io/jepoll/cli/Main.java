@@ -43,13 +43,21 @@ public final class Main {
         Signals.onTerminate(stop::countDown);
         HttpServer server;
         try {
-            server = HttpServer.builder()
+            HttpServer.Builder b = HttpServer.builder()
                     .host(o.host()).port(o.port()).loops(o.loops())
                     .transport(o.transport()).trigger(o.trigger())
                     .tcpNoDelay(o.tcpNoDelay()).tcpCork(o.tcpCork())
                     .virtualThreads(o.virtualThreads())
-                    .handler(handler)
-                    .start();
+                    .limits(o.limits())
+                    .handler(handler);
+            if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
+            Options.Timeouts t = o.timeouts();
+            if (t.idle() != null) b.idleTimeout(t.idle());
+            if (t.header() != null) b.headerTimeout(t.header());
+            if (t.body() != null) b.bodyTimeout(t.body());
+            if (t.write() != null) b.writeTimeout(t.write());
+            if (t.shutdownGrace() != null) b.shutdownGrace(t.shutdownGrace());
+            server = b.start();
         } catch (RuntimeException e) {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;

@@ -1,7 +1,12 @@
 package io.jepoll.cli;
 
+import io.jepoll.http.HttpLimits;
 import io.jepoll.loop.Transport;
 import io.jepoll.loop.Trigger;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
 
 /** Turns arguments into {@link Options}; every mistake is one line naming the argument. */
 final class OptionParser {
@@ -12,15 +17,21 @@ final class OptionParser {
         UsageException(String message) { super(message); }
     }
 
+    private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
+            "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
+            "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace");
+
     static Options parse(String... args) throws UsageException {
         Options d = Options.defaults();
         String host = d.host();
-        int port = d.port(), loops = d.loops();
+        int port = d.port(), loops = d.loops(), maxConnections = 0;
         Trigger trigger = d.trigger();
         Transport transport = d.transport();
         boolean noDelay = false, cork = false, log = false, virtual = false;
         Options.Mode mode = d.mode();
         Options.Action action = d.action();
+        HttpLimits limits = d.limits();
+        Duration idle = null, header = null, body = null, write = null, grace = null;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -30,10 +41,7 @@ final class OptionParser {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            boolean takesValue = switch (name) {
-                case "--host", "--port", "--loops", "--trigger", "--transport" -> true;
-                default -> false;
-            };
+            boolean takesValue = WITH_VALUE.contains(name);
             if (takesValue && value == null) {
                 if (++i >= args.length) throw new UsageException(name + " needs a value (see --help)");
                 value = args[i];
@@ -47,8 +55,8 @@ final class OptionParser {
                     if (value.isBlank()) throw new UsageException("--host needs an address");
                     host = value;
                 }
-                case "--port" -> port = number(name, value, 0, 65535);
-                case "--loops" -> loops = number(name, value, 1, 1024);
+                case "--port" -> port = (int) number(name, value, 0, 65535);
+                case "--loops" -> loops = (int) number(name, value, 1, 1024);
                 case "--trigger" -> trigger = switch (value) {
                     case "level" -> Trigger.LEVEL;
                     case "edge" -> Trigger.EDGE;
@@ -64,6 +72,16 @@ final class OptionParser {
                 case "--echo" -> mode = Options.Mode.ECHO;
                 case "--log-requests" -> log = true;
                 case "--virtual-threads" -> virtual = true;
+                case "--max-request-line" -> limits = limits.withMaxRequestLine((int) size(name, value, 64, 1 << 20));
+                case "--max-header-size" -> limits = limits.withMaxHeaderSize((int) size(name, value, 64, 16 << 20));
+                case "--max-headers" -> limits = limits.withMaxHeaderCount((int) number(name, value, 1, 100_000));
+                case "--max-body-size" -> limits = limits.withMaxBodySize(size(name, value, 1, Integer.MAX_VALUE - 64));
+                case "--max-connections" -> maxConnections = (int) number(name, value, 1, 10_000_000);
+                case "--idle-timeout" -> idle = duration(name, value);
+                case "--header-timeout" -> header = duration(name, value);
+                case "--body-timeout" -> body = duration(name, value);
+                case "--write-timeout" -> write = duration(name, value);
+                case "--shutdown-grace" -> grace = duration(name, value);
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown option " + name + " (see --help)"
                         : "unexpected argument '" + arg + "' (see --help)");
@@ -75,17 +93,54 @@ final class OptionParser {
         if (transport == Transport.EPOLL && !Transport.EPOLL.isAvailable() && action == Options.Action.SERVE) {
             throw new UsageException("--transport epoll is not available here: " + io.jepoll.sys.Linux.unavailableReason());
         }
-        return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, action);
+        return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), action);
     }
 
-    private static int number(String name, String v, int min, int max) throws UsageException {
-        int n;
+    private static long number(String name, String v, long min, long max) throws UsageException {
+        long n;
         try {
-            n = Integer.parseInt(v);
+            n = Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new UsageException(name + " needs a number, not '" + v + "'");
         }
         if (n < min || n > max) throw new UsageException(name + " must be between " + min + " and " + max + ", not " + v);
         return n;
+    }
+
+    /** Bytes: 8192, 16k, 1m (binary multiples). */
+    static long size(String name, String v, long min, long max) throws UsageException {
+        String s = v.toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (s.endsWith("k")) unit = 1024;
+        else if (s.endsWith("m")) unit = 1024 * 1024;
+        if (unit > 1) s = s.substring(0, s.length() - 1);
+        long n;
+        try {
+            n = Math.multiplyExact(Long.parseLong(s), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UsageException(name + " needs a size like 8192, 16k or 1m, not '" + v + "'");
+        }
+        if (n < min || n > max) throw new UsageException(name + " must be between " + min + " and " + max + " bytes, not " + v);
+        return n;
+    }
+
+    /** A positive duration: 10s, 500ms, 2m, or a bare number of seconds; at most a day. */
+    static Duration duration(String name, String v) throws UsageException {
+        String s = v.toLowerCase(Locale.ROOT);
+        Duration d;
+        try {
+            if (s.endsWith("ms")) d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            else if (s.endsWith("s")) d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            else if (s.endsWith("m")) d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            else d = Duration.ofSeconds(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " needs a duration like 10s, 500ms or 2m, not '" + v + "'");
+        }
+        boolean grace = name.equals("--shutdown-grace");
+        if (d.isNegative() || (d.isZero() && !grace) || d.compareTo(Duration.ofDays(1)) > 0) {
+            throw new UsageException(name + " must be " + (grace ? "between 0 and" : "above 0 and at most") + " 1 day, not " + v);
+        }
+        return d;
     }
 }

@@ -1,19 +1,31 @@
 package io.jepoll.cli;
 
+import io.jepoll.http.HttpLimits;
 import io.jepoll.loop.Transport;
 import io.jepoll.loop.Trigger;
 
-/** The command line, parsed. Defaults reproduce the tutorial: Hello, world! on 0.0.0.0:8080. */
+import java.time.Duration;
+
+/**
+ * The command line, parsed. Defaults reproduce the tutorial: Hello, world! on 0.0.0.0:8080.
+ * A null timeout or a zero {@code maxConnections} means "the library's default".
+ */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
-               boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, Action action) {
+               boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
+               int maxConnections, Timeouts timeouts, Action action) {
 
     enum Mode { HELLO, ECHO }
 
     enum Action { SERVE, HELP, VERSION }
 
+    record Timeouts(Duration idle, Duration header, Duration body, Duration write, Duration shutdownGrace) {
+        static final Timeouts DEFAULTS = new Timeouts(null, null, null, null, null);
+    }
+
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
-                Transport.best(), false, false, Mode.HELLO, false, false, Action.SERVE);
+                Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
+                Timeouts.DEFAULTS, Action.SERVE);
     }
 
     static final String USAGE = """
@@ -30,6 +42,21 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --echo                  answer every request with its own body
               --log-requests          print each request, as the tutorial does
               --virtual-threads       run the handler on virtual threads
+
+            Limits (sizes in bytes, or with k/m suffix: 16k, 1m):
+              --max-request-line N    request line (default 8k; longer gets 414)
+              --max-header-size N     all header fields together (default 16k; larger gets 431)
+              --max-headers N         header field count (default 100; more gets 431)
+              --max-body-size N       request body (default 1m; larger gets 413)
+              --max-connections N     open connections; accepting pauses at the limit (default 100000)
+
+            Timeouts (durations: 10s, 500ms, 2m; a bare number is seconds):
+              --idle-timeout D        keep-alive connection with no request (default 60s)
+              --header-timeout D      whole request head, from its first byte (default 10s; then 408)
+              --body-timeout D        request body making no progress (default 30s; then 408)
+              --write-timeout D       client not reading its response (default 30s)
+              --shutdown-grace D      requests in flight may finish on stop (default 3s)
+
               --help                  print this and exit
               --version               print the version and exit
 

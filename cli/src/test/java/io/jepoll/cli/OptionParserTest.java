@@ -1,5 +1,6 @@
 package io.jepoll.cli;
 
+import io.jepoll.http.HttpLimits;
 import io.jepoll.loop.Transport;
 import io.jepoll.loop.Trigger;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,7 +33,19 @@ class OptionParserTest {
         Options o = OptionParser.parse("--host", "127.0.0.1", "--port=9000", "--loops", "3", "--trigger", "edge",
                 "--transport", "epoll", "--tcp-nodelay", "--tcp-cork", "--echo", "--log-requests", "--virtual-threads");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
-                Options.Mode.ECHO, true, true, Options.Action.SERVE));
+                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, Options.Action.SERVE));
+    }
+
+    @Test
+    void limitsAndTimeoutsTakeSizesAndDurations() throws Exception {
+        Options o = OptionParser.parse("--max-request-line", "4k", "--max-header-size=32k", "--max-headers", "50",
+                "--max-body-size", "2m", "--max-connections", "500", "--idle-timeout", "5", "--header-timeout=500ms",
+                "--body-timeout", "2m", "--write-timeout", "7s", "--shutdown-grace", "0");
+        assertThat(o.limits()).isEqualTo(HttpLimits.defaults().withMaxRequestLine(4096).withMaxHeaderSize(32768)
+                .withMaxHeaderCount(50).withMaxBodySize(2 << 20));
+        assertThat(o.maxConnections()).isEqualTo(500);
+        assertThat(o.timeouts()).isEqualTo(new Options.Timeouts(Duration.ofSeconds(5), Duration.ofMillis(500),
+                Duration.ofMinutes(2), Duration.ofSeconds(7), Duration.ZERO));
     }
 
     @ParameterizedTest
@@ -46,6 +60,10 @@ class OptionParserTest {
             "--transport,nio,--trigger,edge | --trigger edge needs --transport epoll (java.nio is level-triggered)",
             "--echo=yes                     | --echo takes no value",
             "stray                          | unexpected argument 'stray' (see --help)",
+            "--max-body-size,1g             | --max-body-size needs a size like 8192, 16k or 1m, not '1g'",
+            "--max-request-line,10          | --max-request-line must be between 64 and 1048576 bytes, not 10",
+            "--idle-timeout,0               | --idle-timeout must be above 0 and at most 1 day, not 0",
+            "--header-timeout,soon          | --header-timeout needs a duration like 10s, 500ms or 2m, not 'soon'",
     })
     void badCommandLinesGiveOneLineAndExitCode2(String args, String message) {
         String[] argv = args.split(",");
