@@ -62,9 +62,19 @@ final class EpollPoller implements Poller {
         s.registered = -1;
     }
 
+    private int ready;
+
     @Override
-    public int poll(int timeoutMillis, Sink sink) {
+    public int poll(int timeoutMillis) {
         int n = Epoll.wait(epfd, events, timeoutMillis);
+        ready = Math.max(n, 0); // -EINTR: nothing ready, the loop simply polls again
+        return ready;
+    }
+
+    @Override
+    public void dispatch(Sink sink) {
+        int n = ready;
+        ready = 0;
         for (int i = 0; i < n; i++) {
             int fd = events.fd(i);
             Object owner = fd < owners.length ? owners[fd] : null;
@@ -74,7 +84,6 @@ final class EpollPoller implements Poller {
                 sink.ready(owner, events.events(i));
             }
         }
-        return Math.max(n, 0);
     }
 
     @Override

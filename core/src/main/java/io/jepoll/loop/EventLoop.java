@@ -37,6 +37,8 @@ public final class EventLoop implements Executor, Poller.Sink {
     private Connection live;          // head of the intrusive list of open connections
     private volatile int liveCount;  // written by the loop only; read by monitors
     private long now;                 // milliseconds, monotonic, refreshed once per iteration
+    /** When the loop last woke up to work (ms, loop clock); 0 while it waits in poll. Read by the watchdog. */
+    private volatile long busySince;
     private boolean accepting = true;
     private long shutdownDeadline = -1;
 
@@ -58,7 +60,7 @@ public final class EventLoop implements Executor, Poller.Sink {
 
     void start() { thread.start(); }
 
-    private static long clock() { return System.nanoTime() / 1_000_000; }
+    static long clock() { return System.nanoTime() / 1_000_000; }
 
     /** The loop's clock in milliseconds (monotonic; refreshed once per iteration). */
     public long now() { return now; }
@@ -87,8 +89,11 @@ public final class EventLoop implements Executor, Poller.Sink {
                     int left = (int) Math.max(0, shutdownDeadline - now);
                     timeout = timeout < 0 ? left : Math.min(timeout, left);
                 }
-                poller.poll(timeout, this);
+                busySince = 0;
+                poller.poll(timeout);
                 now = clock();
+                busySince = now;
+                poller.dispatch(this);
                 if (listener.ready && accepting) listener.acceptBatch();
                 runReadQueue();
                 wakeupPending.set(false); // after the poll, before the tasks: see execute()
@@ -174,6 +179,7 @@ public final class EventLoop implements Executor, Poller.Sink {
         c.prevLive = c.nextLive = null;
         liveCount--;
         group.releaseConnection();
+        if (accepting) listener.onConnectionClosed();
     }
 
     /** Graceful stop: no more accepts; connections finish what they do; at the deadline the rest are closed. */
@@ -195,6 +201,14 @@ public final class EventLoop implements Executor, Poller.Sink {
             }
         });
     }
+
+    /** Milliseconds the loop has been busy without returning to poll, or 0 when it is waiting. */
+    long busyMillis(long nowMillis) {
+        long since = busySince;
+        return since == 0 ? 0 : nowMillis - since;
+    }
+
+    Thread thread() { return thread; }
 
     boolean awaitTermination(long millis) throws InterruptedException {
         return terminated.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -16,6 +16,7 @@ public final class EventLoopGroup implements AutoCloseable {
     private final InetSocketAddress localAddress;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean stopping;
+    private final Watchdog watchdog;
 
     private EventLoopGroup(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) {
         this.config = config;
@@ -33,6 +34,7 @@ public final class EventLoopGroup implements AutoCloseable {
             this.localAddress = bound;
             for (int i = 1; i < loopCount; i++) sockets.add(t.listen(bound, true, config.backlog()));
             for (int i = 0; i < loopCount; i++) loops.add(new EventLoop(this, i, config, protocol, sockets.get(i)));
+            this.watchdog = new Watchdog(List.copyOf(loops), config.stallWarnMillis());
         } catch (RuntimeException e) {
             for (EventLoop l : loops) l.shutdown(0);
             for (int i = loops.size(); i < sockets.size(); i++) sockets.get(i).close();
@@ -45,6 +47,7 @@ public final class EventLoopGroup implements AutoCloseable {
         if (loopCount < 1) throw new IllegalArgumentException("need at least one loop: " + loopCount);
         EventLoopGroup g = new EventLoopGroup(address, loopCount, config, protocol);
         for (EventLoop l : g.loops) l.start();
+        g.watchdog.start();
         return g;
     }
 
@@ -73,6 +76,7 @@ public final class EventLoopGroup implements AutoCloseable {
      */
     public void shutdown(long graceMillis) {
         stopping = true;
+        watchdog.stop();
         for (EventLoop l : loops) l.shutdown(graceMillis);
         long deadline = System.nanoTime() + (graceMillis + 5_000) * 1_000_000;
         try {

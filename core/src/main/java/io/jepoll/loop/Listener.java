@@ -61,6 +61,14 @@ final class Listener extends TimerWheel.Node {
         loop.wheel.schedule(this, loop.now() + RETRY_MILLIS);
     }
 
+    /** A connection of this loop closed: a descriptor and a connection slot are free again. */
+    void onConnectionClosed() {
+        if (paused) {
+            loop.wheel.cancel(this);
+            expire();
+        }
+    }
+
     /** Retry after a pause: resume watching; the next accept tells whether things improved. */
     @Override
     void expire() {

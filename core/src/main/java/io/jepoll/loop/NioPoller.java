@@ -58,26 +58,26 @@ final class NioPoller implements Poller {
     }
 
     @Override
-    public int poll(int timeoutMillis, Sink sink) {
+    public int poll(int timeoutMillis) {
         try {
-            if (timeoutMillis == 0) selector.selectNow();
-            else selector.select(timeoutMillis < 0 ? 0 : timeoutMillis);
+            return timeoutMillis == 0 ? selector.selectNow() : selector.select(timeoutMillis < 0 ? 0 : timeoutMillis);
         } catch (IOException e) {
             throw new UncheckedIOException("select failed", e);
         }
+    }
+
+    @Override
+    public void dispatch(Sink sink) {
         var keys = selector.selectedKeys();
-        int n = 0;
         for (SelectionKey key : keys) {
             if (!key.isValid()) continue;
             int ready = key.readyOps();
             int events = 0;
             if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) events |= Interest.READ;
             if ((ready & SelectionKey.OP_WRITE) != 0) events |= Interest.WRITE;
-            n++;
             sink.ready(key.attachment(), events);
         }
         keys.clear();
-        return n;
     }
 
     @Override

@@ -16,8 +16,14 @@ interface Poller extends AutoCloseable {
     /** Forgets the socket; called before closing it. */
     void remove(Socket s);
 
-    /** Waits up to {@code timeoutMillis} (-1: forever) and reports ready sockets; returns how many. */
-    int poll(int timeoutMillis, Sink sink);
+    /** Waits up to {@code timeoutMillis} (-1: forever) for readiness; returns how many sockets are ready. */
+    int poll(int timeoutMillis);
+
+    /**
+     * Reports the sockets found ready by the last {@link #poll}. Separate from waiting so the
+     * loop can read its clock between the two: callbacks see the time they run at.
+     */
+    void dispatch(Sink sink);
 
     /** Makes a blocked or the next {@link #poll} return at once. Any thread. */
     void wakeup();
