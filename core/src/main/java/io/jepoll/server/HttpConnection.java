@@ -26,7 +26,7 @@ final class HttpConnection implements ConnectionHandler {
     private enum Wait { NONE, IDLE, HEADER, BODY, WRITE }
 
     private final HttpRuntime rt;
-    private final RequestParser parser;
+    private RequestParser parser;        // borrowed from the loop's pool while a request is under way; null when idle
     private byte[] stash;                // input not parsed yet; null when none
     private int stashStart, stashEnd;
     private boolean inflight;            // a handler or a streamed body is running off the loop
@@ -38,7 +38,6 @@ final class HttpConnection implements ConnectionHandler {
 
     HttpConnection(HttpRuntime rt, Connection c) {
         this.rt = rt;
-        this.parser = new RequestParser(rt.config.limits());
         arm(c, Wait.IDLE); // a connection that never sends anything is closed like an idle one
     }
 
@@ -61,6 +60,7 @@ final class HttpConnection implements ConnectionHandler {
                 stashBytes(c, buf, off, end);
                 return;
             }
+            if (parser == null) parser = rt.parsers(c.loop()).take();
             int n;
             try {
                 n = parser.feed(buf, off, end - off);
@@ -86,7 +86,20 @@ final class HttpConnection implements ConnectionHandler {
                 }
             }
         }
-        if (!inflight && !parser.inProgress()) becameIdle(c);
+        if (!inflight && !inProgress()) becameIdle(c);
+    }
+
+    /** Part of a request has arrived and the rest has not. */
+    private boolean inProgress() { return parser != null && parser.inProgress(); }
+
+    /**
+     * Between requests a connection holds no parser: it goes back to the loop's pool, so an
+     * idle keep-alive connection costs only its few small objects.
+     */
+    private void releaseParser(Connection c) {
+        if (parser == null || inflight || parser.inProgress() || parser.event() == RequestParser.Event.REQUEST_COMPLETE) return;
+        rt.parsers(c.loop()).give(parser);
+        parser = null;
     }
 
     private void stashBytes(Connection c, byte[] buf, int off, int end) {
@@ -119,15 +132,16 @@ final class HttpConnection implements ConnectionHandler {
             if (inflight || stash != null || c.isClosing()) return;
         }
         if (peerDone) {
-            if (parser.inProgress()) c.close(); // a partial request will never be completed
+            if (inProgress()) c.close(); // a partial request will never be completed
             else c.closeAfterWrite();
             return;
         }
         c.resumeReading();
-        if (!parser.inProgress()) becameIdle(c);
+        if (!inProgress()) becameIdle(c);
     }
 
     private void becameIdle(Connection c) {
+        releaseParser(c);
         if (closeAfterResponse || peerDone) {
             c.closeAfterWrite();
         } else if (!c.isWriteBlocked()) {
@@ -152,9 +166,8 @@ final class HttpConnection implements ConnectionHandler {
                 Response r = invoke(req);
                 c.loop().execute(() -> {
                     inflight = false;
-                    if (!c.isOpen()) {
-                        parser.reset();
-                    } else if (!respond(c, r, head, http10, keepAlive)) {
+                    if (!c.isOpen()) return; // onClosed let the parser go
+                    if (!respond(c, r, head, http10, keepAlive)) {
                         parser.reset();
                         resume(c);
                     }
@@ -205,7 +218,7 @@ final class HttpConnection implements ConnectionHandler {
     private void streamDone(Connection c, boolean ok, boolean keepAlive) {
         stream = null;
         inflight = false;
-        if (parser.event() == RequestParser.Event.REQUEST_COMPLETE) parser.reset(); // retained for the writer
+        if (parser != null && parser.event() == RequestParser.Event.REQUEST_COMPLETE) parser.reset(); // retained for the writer
         if (!c.isOpen()) return;
         if (!ok) { // headers are out: the only honest signal left is an incomplete body
             c.close();
@@ -221,6 +234,7 @@ final class HttpConnection implements ConnectionHandler {
 
     private void refuse(Connection c, int status, String reason) {
         stash = null;
+        parser = null; // failed for good: not returned to the pool
         ResponseEncoder.encodeError(status, reason, c.out());
         c.closeAfterWrite();
     }
@@ -231,7 +245,7 @@ final class HttpConnection implements ConnectionHandler {
     public void onReadEnd(Connection c) {
         peerDone = true;
         if (inflight || stash != null) return; // finish what was asked, then close (see resume)
-        if (parser.inProgress()) c.close();
+        if (inProgress()) c.close();
         else c.closeAfterWrite();
     }
 
@@ -261,12 +275,13 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onShutdown(Connection c) {
         closeAfterResponse = true;
-        if (!inflight && stash == null && !parser.inProgress()) c.closeAfterWrite();
+        if (!inflight && stash == null && !inProgress()) c.closeAfterWrite();
     }
 
     @Override
     public void onClosed(Connection c) {
         stash = null;
+        parser = null; // may be mid-request or retained by a writer: let it go, do not pool it
         if (stream != null) stream.abort();
     }
 

@@ -13,6 +13,7 @@ final class HttpRuntime {
     final Executor executor;
     final long idleMillis, headerMillis, bodyMillis, writeMillis;
     volatile EventLoopGroup group;
+    private final ParserPool[] parsers;   // one per loop, each touched only by its loop's thread
 
     HttpRuntime(ServerConfig config, Handler handler, Executor executor) {
         this.config = config;
@@ -22,6 +23,14 @@ final class HttpRuntime {
         this.headerMillis = config.headerTimeout().toMillis();
         this.bodyMillis = config.bodyTimeout().toMillis();
         this.writeMillis = config.writeTimeout().toMillis();
+        this.parsers = new ParserPool[config.loops()];
+    }
+
+    /** The calling loop's parser pool. */
+    ParserPool parsers(io.jepoll.loop.EventLoop loop) {
+        ParserPool p = parsers[loop.index()];
+        if (p == null) parsers[loop.index()] = p = new ParserPool(config.limits());
+        return p;
     }
 
     boolean stopping() {
