@@ -65,9 +65,11 @@ public final class Main {
         // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin.
         String host = server.config().address().getAddress().getHostAddress();
         if (host.contains(":")) host = "[" + host + "]";
+        String model = o.transport().isEventDriven()
+                ? "trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT) + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
+                : "a thread per connection";
         out.println("jepoll " + VERSION + " listening on http://" + host + ":" + server.port() + "/"
-                + " (transport " + o.transport().label() + ", trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT)
-                + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
+                + " (transport " + o.transport().label() + ", " + model
                 + ", " + (o.mode() == Options.Mode.ECHO ? "echo" : "hello") + ")");
         out.flush();
         try {

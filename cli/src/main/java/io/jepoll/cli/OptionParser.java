@@ -65,7 +65,9 @@ final class OptionParser {
                 case "--transport" -> transport = switch (value) {
                     case "epoll" -> Transport.EPOLL;
                     case "nio" -> Transport.NIO;
-                    default -> throw new UsageException("--transport must be epoll or nio, not '" + value + "'");
+                    case "threads" -> Transport.THREADS;
+                    case "virtual" -> Transport.VIRTUAL;
+                    default -> throw new UsageException("--transport must be epoll, nio, threads or virtual, not '" + value + "'");
                 };
                 case "--tcp-nodelay" -> noDelay = true;
                 case "--tcp-cork" -> cork = true;

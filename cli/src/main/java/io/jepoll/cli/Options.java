@@ -36,7 +36,8 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --port N                TCP port, 0 for any free one (default 8080)
               --loops N               event loops, one thread each (default: one per core)
               --trigger level|edge    epoll trigger mode (default level)
-              --transport epoll|nio   readiness source (default epoll on Linux, else nio)
+              --transport T           epoll (default on Linux) or nio: event loops; threads or
+                                      virtual: blocking sockets, a thread per connection (to compare)
               --tcp-nodelay           set TCP_NODELAY: send small writes at once
               --tcp-cork              set TCP_CORK around each flush: full segments only
               --echo                  answer every request with its own body

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command as a real process: its banner, its answers, and a graceful stop on SIGTERM. */
 class CommandProcessTest {
-    private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/ \\(transport (\\w+), trigger (\\w+), (\\d+) loops?, (\\w+)\\)");
+    private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/ \\((transport \\w+, .*, (hello|echo))\\)");
 
     record Running(Process process, int port, String banner, BlockingQueue<String> output) {}
 
@@ -47,10 +47,12 @@ class CommandProcessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio"})
+    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio", "--transport=threads", "--transport=virtual"})
     void servesHelloWorldAndStopsWithExitCode0OnSigterm(String flag) throws Exception {
         Running r = start(flag, "--loops", "2");
-        assertThat(r.banner()).contains("2 loops", "hello", flag.endsWith("nio") ? "transport nio" : "trigger " + flag.substring(10));
+        String value = flag.substring(flag.indexOf('=') + 1);
+        assertThat(r.banner()).contains("hello", flag.startsWith("--trigger") ? "trigger " + value + ", 2 loops" : "transport " + value);
+        if (value.equals("threads") || value.equals("virtual")) assertThat(r.banner()).contains("a thread per connection");
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<String> resp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -56,7 +56,8 @@ class OptionParserTest {
             "--port,70000                   | --port must be between 0 and 65535, not 70000",
             "--loops,0                      | --loops must be between 1 and 1024, not 0",
             "--trigger,sideways             | --trigger must be level or edge, not 'sideways'",
-            "--transport,kqueue             | --transport must be epoll or nio, not 'kqueue'",
+            "--transport,kqueue             | --transport must be epoll, nio, threads or virtual, not 'kqueue'",
+            "--transport,threads,--trigger,edge | --trigger edge needs --transport epoll (java.nio is level-triggered)",
             "--transport,nio,--trigger,edge | --trigger edge needs --transport epoll (java.nio is level-triggered)",
             "--echo=yes                     | --echo takes no value",
             "stray                          | unexpected argument 'stray' (see --help)",
@@ -78,7 +79,7 @@ class OptionParserTest {
     void helpAndVersionExitZero() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(Main.run(new String[]{"--help"}, new PrintStream(out), System.err)).isZero();
-        assertThat(out.toString()).contains("--trigger level|edge", "--transport epoll|nio", "--echo");
+        assertThat(out.toString()).contains("--trigger level|edge", "--transport T", "threads", "--echo");
         out.reset();
         assertThat(Main.run(new String[]{"--version"}, new PrintStream(out), System.err)).isZero();
         assertThat(out.toString()).startsWith("jepoll " + Main.VERSION);

@@ -21,6 +21,7 @@ public final class EventLoopGroup implements AutoCloseable {
     private EventLoopGroup(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) {
         this.config = config;
         Transport t = config.transport();
+        if (!t.isEventDriven()) throw new IllegalArgumentException(t.label() + " is not an event-loop transport (use epoll or nio)");
         boolean reusePort = loopCount > 1;
         if (reusePort && !t.supportsReusePort()) {
             throw new IllegalArgumentException("several loops need SO_REUSEPORT, which " + t.label() + " lacks here; use one loop");

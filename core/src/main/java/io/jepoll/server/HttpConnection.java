@@ -163,7 +163,7 @@ final class HttpConnection implements ConnectionHandler {
             c.cancelTimeout();
             wait = Wait.NONE;
             rt.executor.execute(() -> {
-                Response r = invoke(req);
+                Response r = rt.call(req);
                 c.loop().execute(() -> {
                     inflight = false;
                     if (!c.isOpen()) return; // onClosed let the parser go
@@ -175,7 +175,7 @@ final class HttpConnection implements ConnectionHandler {
             });
             return;
         }
-        Response r = invoke(req);
+        Response r = rt.call(req);
         if (respond(c, r, head, http10, keepAlive)) {
             parser.retainRequest(); // the body writer may still read the request: reset when it is done
         } else {
@@ -183,17 +183,6 @@ final class HttpConnection implements ConnectionHandler {
         }
     }
 
-    private Response invoke(Request req) {
-        try {
-            Response r = rt.handler.handle(req);
-            if (r != null) return r;
-            HttpRuntime.LOG.log(System.Logger.Level.ERROR, "handler returned null for " + req);
-        } catch (Exception | Error e) {
-            if (e instanceof VirtualMachineError vme) throw vme;
-            HttpRuntime.LOG.log(System.Logger.Level.ERROR, "handler failed for " + req, e);
-        }
-        return Response.text(500, "Internal Server Error\n");
-    }
 
     /** Encodes the response; returns true when a streamed body has started (the connection is in flight). */
     private boolean respond(Connection c, Response r, boolean head, boolean http10, boolean keepAlive) {

@@ -1,6 +1,7 @@
 package io.jepoll.server;
 
-import io.jepoll.loop.EventLoopGroup;
+import io.jepoll.http.Request;
+import io.jepoll.http.Response;
 
 import java.util.concurrent.Executor;
 
@@ -12,7 +13,7 @@ final class HttpRuntime {
     final Handler handler;
     final Executor executor;
     final long idleMillis, headerMillis, bodyMillis, writeMillis;
-    volatile EventLoopGroup group;
+    volatile Engine engine;
     private final ParserPool[] parsers;   // one per loop, each touched only by its loop's thread
 
     HttpRuntime(ServerConfig config, Handler handler, Executor executor) {
@@ -34,7 +35,22 @@ final class HttpRuntime {
     }
 
     boolean stopping() {
-        EventLoopGroup g = group;
-        return g != null && g.isStopping();
+        Engine e = engine;
+        return e != null && e.isStopping();
     }
+
+    /** Calls the handler; an exception or a null answer becomes a 500, logged once with the request line. */
+    Response call(Request req) {
+        try {
+            Response r = handler.handle(req);
+            if (r != null) return r;
+            LOG.log(System.Logger.Level.ERROR, "handler returned null for " + req);
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError vme) throw vme;
+            LOG.log(System.Logger.Level.ERROR, "handler failed for " + req, e);
+        }
+        return INTERNAL_ERROR;
+    }
+
+    private static final Response INTERNAL_ERROR = Response.text(500, "Internal Server Error\n");
 }

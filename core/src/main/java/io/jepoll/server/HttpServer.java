@@ -1,7 +1,6 @@
 package io.jepoll.server;
 
 import io.jepoll.http.HttpLimits;
-import io.jepoll.loop.EventLoopGroup;
 import io.jepoll.loop.LoopConfig;
 import io.jepoll.loop.Transport;
 import io.jepoll.loop.Trigger;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpServer implements AutoCloseable {
     private final ServerConfig config;
-    private final EventLoopGroup group;
+    private final Engine engine;
     private final ExecutorService virtualThreads;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
@@ -38,26 +37,25 @@ public final class HttpServer implements AutoCloseable {
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
         HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads);
         try {
-            this.group = EventLoopGroup.start(config.address(), config.loops(), config.loop(),
-                    c -> new HttpConnection(runtime, c));
+            this.engine = config.loop().transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
         } catch (RuntimeException e) {
             virtualThreads.shutdownNow();
             throw e;
         }
-        runtime.group = group;
+        runtime.engine = engine;
     }
 
     public static Builder builder() { return new Builder(); }
 
     /** The bound port (the real one when built with port 0). */
-    public int port() { return group.localAddress().getPort(); }
+    public int port() { return engine.localAddress().getPort(); }
 
-    public InetSocketAddress address() { return group.localAddress(); }
+    public InetSocketAddress address() { return engine.localAddress(); }
 
     public ServerConfig config() { return config; }
 
     /** Open connections right now. */
-    public int connectionCount() { return group.connectionCount(); }
+    public int connectionCount() { return engine.connectionCount(); }
 
     /** Blocks until {@link #close()} has finished (from another thread or a signal handler). */
     public void awaitShutdown() throws InterruptedException { stopped.await(); }
@@ -72,7 +70,7 @@ public final class HttpServer implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
-        group.shutdown(config.shutdownGrace().toMillis());
+        engine.shutdown(config.shutdownGrace().toMillis());
         virtualThreads.shutdownNow(); // handlers still running past the grace are interrupted
         try {
             virtualThreads.awaitTermination(1, TimeUnit.SECONDS);
@@ -109,13 +107,14 @@ public final class HttpServer implements AutoCloseable {
             return this;
         }
 
-        /** Event loops (threads), each with its own epoll instance and SO_REUSEPORT socket. Default: one per core. */
+        /** Event loops (threads), each with its own epoll instance and SO_REUSEPORT socket. Default: one per core. Ignored by the blocking transports. */
         public Builder loops(int loops) {
             if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
             this.loops = loops;
             return this;
         }
 
+        /** EPOLL (default on Linux), NIO, or, for comparison, THREADS / VIRTUAL: a thread per connection. */
         public Builder transport(Transport t) { loop = loop.withTransport(t); return this; }
 
         public Builder trigger(Trigger t) { loop = loop.withTrigger(t); return this; }

@@ -404,6 +404,20 @@ class HttpServerTest {
     }
 
     @Test
+    void atTheConnectionLimitAcceptingWaitsForAClose() throws Exception {
+        server = mode.builder().loops(1).maxConnections(2).handler(req -> Response.ok(req.path())).start();
+        try (RawClient a = new RawClient(server); RawClient b = new RawClient(server); RawClient c = new RawClient(server)) {
+            assertThat(a.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n").read().text()).isEqualTo("/a");
+            assertThat(b.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n").read().text()).isEqualTo("/b");
+            c.send("GET /c HTTP/1.1\r\nHost: x\r\n\r\n"); // waits in the kernel's accept queue
+            assertThat(server.connectionCount()).isEqualTo(2);
+            a.close();
+            assertThat(c.read().text()).isEqualTo("/c");
+            assertThat(server.connectionCount()).isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
     void closeReleasesEveryDescriptorItOpened() throws Exception {
         long before = openDescriptors();
         server = mode.builder().shutdownGrace(Duration.ofMillis(200)).handler(ROUTES).start();

@@ -3,11 +3,13 @@ package io.jepoll.server;
 import io.jepoll.loop.Transport;
 import io.jepoll.loop.Trigger;
 
-/** The three ways a server can run; every server test runs in each. */
+/** The ways a server can run: three event-loop modes and two blocking ones; every server test runs in each. */
 public enum Mode {
     EPOLL_LEVEL(Transport.EPOLL, Trigger.LEVEL),
     EPOLL_EDGE(Transport.EPOLL, Trigger.EDGE),
-    NIO(Transport.NIO, Trigger.LEVEL);
+    NIO(Transport.NIO, Trigger.LEVEL),
+    THREADS(Transport.THREADS, Trigger.LEVEL),
+    VIRTUAL(Transport.VIRTUAL, Trigger.LEVEL);
 
     public final Transport transport;
     public final Trigger trigger;

@@ -1,0 +1,153 @@
+package io.jepoll.server;
+
+import io.jepoll.http.HttpException;
+import io.jepoll.http.Request;
+import io.jepoll.http.RequestParser;
+import io.jepoll.http.Response;
+import io.jepoll.http.ResponseEncoder;
+import io.jepoll.http.Status;
+import io.jepoll.loop.WriteBuffer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * One connection on its own thread, blocking: read → parse → handler → encode → write.
+ * Responses to the requests found in one read leave in one write, as on the event loops.
+ */
+final class BlockingConnection implements Runnable {
+    private final HttpRuntime rt;
+    private final Socket socket;
+    private final BlockingEngine engine;
+    private volatile boolean busy;   // a request is under way: shutdown lets it finish
+    private Thread thread;
+
+    BlockingConnection(HttpRuntime rt, Socket socket, BlockingEngine engine) {
+        this.rt = rt;
+        this.socket = socket;
+        this.engine = engine;
+    }
+
+    void start(Thread.Builder threads) { thread = threads.start(this); }
+
+    void join(long millis) throws InterruptedException { thread.join(millis); }
+
+    /** Shutdown: an idle connection is closed at once (its thread is blocked in read). */
+    void closeIfIdle() { if (!busy) close(); }
+
+    void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            serve();
+        } catch (IOException | RuntimeException e) {
+            // the peer vanished or the socket was closed by shutdown: nothing to answer
+        } finally {
+            close();
+            engine.finished(this);
+        }
+    }
+
+    private void serve() throws IOException {
+        if (rt.config.loop().tcpNoDelay()) socket.setTcpNoDelay(true);
+        InputStream in = socket.getInputStream();
+        OutputStream os = socket.getOutputStream();
+        RequestParser parser = new RequestParser(rt.config.limits());
+        WriteBuffer out = new WriteBuffer(4096);
+        byte[] buf = new byte[16 * 1024];
+        boolean inBody = false;
+        long headDeadline = 0;
+        while (true) {
+            long now = System.nanoTime() / 1_000_000;
+            long timeout = !parser.inProgress() ? rt.idleMillis : inBody ? rt.bodyMillis : Math.max(1, headDeadline - now);
+            socket.setSoTimeout((int) Math.min(timeout, Integer.MAX_VALUE));
+            busy = parser.inProgress();
+            if (!busy && engine.isStopping()) return;
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (SocketTimeoutException e) {
+                if (parser.inProgress()) refuse(os, out, 408, inBody ? "request body stalled" : "request head not received in time");
+                return;
+            }
+            if (n < 0) return; // EOF: whatever was complete has been answered
+            busy = true;
+            if (!parser.inProgress()) headDeadline = System.nanoTime() / 1_000_000 + rt.headerMillis;
+            boolean close = false;
+            for (int off = 0; off < n && !close; ) {
+                try {
+                    off += parser.feed(buf, off, n - off);
+                } catch (HttpException e) {
+                    refuse(os, out, e.status(), e.reason());
+                    return;
+                }
+                switch (parser.event()) {
+                    case NEED_MORE -> { }
+                    case HEAD_COMPLETE -> {
+                        inBody = true;
+                        if (off == n && parser.request().expectContinue()) {
+                            ResponseEncoder.encodeContinue(out);
+                            flush(os, out);
+                        }
+                    }
+                    case REQUEST_COMPLETE -> {
+                        inBody = false;
+                        close = !answer(parser.request(), os, out);
+                        parser.reset();
+                        if (off < n) headDeadline = System.nanoTime() / 1_000_000 + rt.headerMillis;
+                    }
+                }
+            }
+            flush(os, out);
+            if (close) {
+                socket.shutdownOutput();
+                return;
+            }
+        }
+    }
+
+    /** Answers one request; returns whether the connection stays open. */
+    private boolean answer(Request req, OutputStream os, WriteBuffer out) throws IOException {
+        boolean keepAlive = req.keepAlive() && !engine.isStopping();
+        boolean head = req.isMethod("HEAD");
+        boolean http10 = req.versionMinor() == 0;
+        Response r = rt.call(req);
+        if (r.isStreamed() && !head && !Status.forbidsBody(r.status())) {
+            if (http10) keepAlive = false; // the body ends at close
+            ResponseEncoder.encode(r, false, http10, keepAlive, out);
+            flush(os, out);
+            ChunkedOutputStream body = new ChunkedOutputStream(os, !http10);
+            r.writer().writeTo(body); // an exception here leaves the body unterminated: the client sees it fail
+            body.finish();
+            return keepAlive;
+        }
+        byte[] rest = ResponseEncoder.encode(r, head, http10, keepAlive, out);
+        if (rest != null) {
+            flush(os, out);
+            os.write(rest);
+        }
+        return keepAlive;
+    }
+
+    private void refuse(OutputStream os, WriteBuffer out, int status, String reason) throws IOException {
+        ResponseEncoder.encodeError(status, reason, out);
+        flush(os, out);
+        socket.shutdownOutput();
+    }
+
+    private static void flush(OutputStream os, WriteBuffer out) throws IOException {
+        if (out.isEmpty()) return;
+        os.write(out.array(), out.start(), out.readable());
+        out.clear();
+    }
+}

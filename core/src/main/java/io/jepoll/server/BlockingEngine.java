@@ -1,0 +1,113 @@
+package io.jepoll.server;
+
+import io.jepoll.loop.Transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The model the tutorial starts from: blocking sockets and a thread per connection,
+ * platform ({@link Transport#THREADS}) or virtual ({@link Transport#VIRTUAL}). It runs the
+ * same parser, handler and encoder as the event loops, so benchmarks compare I/O models,
+ * not HTTP code. Each connection thread blocks in read(); timeouts are socket read
+ * timeouts; a client that never reads blocks its thread in write() until shutdown.
+ */
+final class BlockingEngine implements Engine {
+    private final HttpRuntime rt;
+    private final ServerSocket server;
+    private final Thread acceptor;
+    private final Thread.Builder threads;
+    private final Semaphore slots;
+    private final Set<BlockingConnection> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    BlockingEngine(HttpRuntime rt) {
+        this.rt = rt;
+        ServerConfig config = rt.config;
+        try {
+            server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(config.address(), config.loop().backlog());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
+        }
+        slots = new Semaphore(config.loop().maxConnections());
+        threads = config.loop().transport() == Transport.VIRTUAL
+                ? Thread.ofVirtual().name("jepoll-conn-", 0)
+                : Thread.ofPlatform().name("jepoll-conn-", 0).daemon();
+        acceptor = Thread.ofPlatform().name("jepoll-acceptor").start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            try {
+                slots.acquire(); // at the connection limit, stop accepting until one closes
+            } catch (InterruptedException e) {
+                return;
+            }
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                slots.release();
+                if (stopping) return;
+                // Out of descriptors: back off briefly instead of spinning on a ready queue.
+                HttpRuntime.LOG.log(System.Logger.Level.WARNING, "accept failed: " + e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
+            }
+            BlockingConnection c = new BlockingConnection(rt, s, this);
+            live.add(c);
+            c.start(threads);
+        }
+    }
+
+    void finished(BlockingConnection c) {
+        if (live.remove(c)) slots.release();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
+    }
+
+    @Override
+    public int connectionCount() { return live.size(); }
+
+    @Override
+    public boolean isStopping() { return stopping; }
+
+    @Override
+    public void shutdown(long graceMillis) {
+        stopping = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing the listener cannot fail in a way we could act on
+        }
+        acceptor.interrupt();
+        for (BlockingConnection c : live) c.closeIfIdle();
+        long deadline = System.nanoTime() + graceMillis * 1_000_000;
+        try {
+            for (BlockingConnection c : live) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left > 0) c.join(left);
+            }
+            for (BlockingConnection c : live) c.close();
+            for (BlockingConnection c : live) c.join(1000);
+            acceptor.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

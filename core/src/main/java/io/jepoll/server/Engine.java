@@ -1,0 +1,15 @@
+package io.jepoll.server;
+
+import java.net.InetSocketAddress;
+
+/** What serves the connections: event loops (epoll, nio) or a thread per connection (threads, virtual). */
+interface Engine {
+    InetSocketAddress localAddress();
+
+    int connectionCount();
+
+    boolean isStopping();
+
+    /** Stop accepting, let requests in flight finish within {@code graceMillis}, close the rest, return when done. */
+    void shutdown(long graceMillis);
+}
