@@ -5,7 +5,6 @@ import io.jepoll.http.ResponseEncoder;
 import io.jepoll.loop.Connection;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -15,11 +14,9 @@ import java.util.concurrent.Semaphore;
  * has drained. So a streamed body of any length holds at most one chunk plus one
  * high-water mark of memory.
  */
-final class StreamedBody extends OutputStream {
+final class StreamedBody extends BodyStream {
     /** Called on the loop when the body has ended; {@code ok} false means the writer failed or the client left. */
     interface Done { void done(Connection c, boolean ok, boolean keepAlive); }
-
-    private static final int CHUNK = 16 * 1024;
 
     private final HttpRuntime rt;
     private final Connection c;
@@ -27,8 +24,6 @@ final class StreamedBody extends OutputStream {
     private final boolean keepAlive;
     private final Done done;
     private final Semaphore handedOff = new Semaphore(0);
-    private final byte[] buf = new byte[CHUNK];
-    private int len;
     private volatile boolean aborted;   // the connection closed under the writer
     private boolean waitingForDrain;    // loop thread only
     private boolean closed;             // writer thread only
@@ -62,42 +57,18 @@ final class StreamedBody extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        if (len == buf.length) send();
-        buf[len++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int n) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, n, b.length);
-        while (n > 0) {
-            if (len == buf.length) send();
-            int k = Math.min(n, buf.length - len);
-            System.arraycopy(b, off, buf, len, k);
-            len += k;
-            off += k;
-            n -= k;
-        }
-    }
-
-    @Override
-    public void flush() throws IOException {
-        if (len > 0) send();
-    }
-
-    @Override
     public void close() throws IOException {
         if (closed) return;
         flush();
         closed = true;
     }
 
-    /** Hands the buffered bytes to the loop and waits until it took them. */
-    private void send() throws IOException {
+    /** Hands the chunk to the loop and waits until it took it. */
+    @Override
+    void emit(byte[] buf, int len) throws IOException {
         if (closed) throw new IOException("stream closed");
         if (aborted) throw new IOException("client connection closed");
         byte[] data = java.util.Arrays.copyOf(buf, len);
-        len = 0;
         c.loop().execute(() -> {
             if (!c.isOpen()) {
                 handedOff.release();
