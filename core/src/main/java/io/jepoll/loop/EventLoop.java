@@ -54,7 +54,12 @@ public final class EventLoop implements Executor, Poller.Sink {
         this.now = clock();
         this.wheel = new TimerWheel(50, 512, now);
         this.listener = new Listener(this, listenSocket);
-        this.listener.register();
+        try {
+            this.listener.register();
+        } catch (RuntimeException e) {
+            poller.close();
+            throw e;
+        }
         this.thread = Thread.ofPlatform().name("jepoll-loop-" + index).unstarted(this::run);
     }
 
@@ -209,6 +214,13 @@ public final class EventLoop implements Executor, Poller.Sink {
     }
 
     Thread thread() { return thread; }
+
+    /** Releases what the constructor opened when the group fails to start (the thread never ran). */
+    void closeUnstarted() {
+        listener.close();
+        poller.close();
+        terminated.countDown();
+    }
 
     boolean awaitTermination(long millis) throws InterruptedException {
         return terminated.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -37,7 +37,7 @@ public final class EventLoopGroup implements AutoCloseable {
             for (int i = 0; i < loopCount; i++) loops.add(new EventLoop(this, i, config, protocol, sockets.get(i)));
             this.watchdog = new Watchdog(List.copyOf(loops), config.stallWarnMillis());
         } catch (RuntimeException e) {
-            for (EventLoop l : loops) l.shutdown(0);
+            for (EventLoop l : loops) l.closeUnstarted();
             for (int i = loops.size(); i < sockets.size(); i++) sockets.get(i).close();
             throw e;
         }
