@@ -23,7 +23,8 @@ public final class DateCache {
     /** {@code "Date: Thu, 26 Nov 2026 15:18:33 GMT\r\n"} for the current second. */
     public static byte[] line() { return line(System.currentTimeMillis()); }
 
-    static byte[] line(long epochMillis) {
+    /** The Date line for {@code epochMillis}; the same array for every call within one second. */
+    public static byte[] line(long epochMillis) {
         long second = Math.floorDiv(epochMillis, 1000);
         Line l = current;
         if (l.second != second) { // a race here only formats the same second twice

@@ -32,6 +32,16 @@ final class HeadScanner {
     private static final int DONE = 13;
 
     private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long HTTP_1_1 = word("HTTP/1.1");
+    private static final long HTTP_1_0 = word("HTTP/1.0");
+
+    private static long word(String s) {
+        long w = 0;
+        for (int k = 7; k >= 0; k--) w = (w << 8) | (s.charAt(k) & 0xFF);
+        return w;
+    }
 
     private final HttpLimits limits;
     private final Request request;
@@ -120,6 +130,17 @@ final class HeadScanner {
                     }
                 }
                 case VERSION -> {
+                    // Fast path: the whole "HTTP/1.1" (or 1.0) is here; compare it as one 8-byte word.
+                    if (versionIndex == 0 && end - i >= 8) {
+                        long word = (long) LONG_LE.get(a, i);
+                        if (word == HTTP_1_1 || word == HTTP_1_0) {
+                            major = 1;
+                            request.versionMinor = word == HTTP_1_1 ? 1 : 0;
+                            i += 8;
+                            st = VERSION_END;
+                            continue;
+                        }
+                    }
                     byte b = a[i];
                     int k = versionIndex;
                     if (k < 5) {

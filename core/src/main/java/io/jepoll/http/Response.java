@@ -30,6 +30,10 @@ public final class Response {
     private final byte[] body;          // null when streamed
     private final BodyWriter writer;    // null unless streamed
     private volatile byte[] head;       // status line + fields (+ Content-Length), built on first use
+    private volatile Whole whole;       // the whole keep-alive response for the current Date second
+
+    /** A complete response for one Date line: identity of {@code date} tells whether it is still current. */
+    private record Whole(byte[] date, byte[] bytes) {}
 
     private Response(int status, List<Header> headers, byte[] body, BodyWriter writer) {
         if (status < 200 || status > 999) throw new IllegalArgumentException("status out of range [200, 999]: " + status);
@@ -101,6 +105,27 @@ public final class Response {
         byte[] h = head;
         if (h == null) head = h = ResponseEncoder.encodeHead(this);
         return h;
+    }
+
+    /**
+     * The whole response (head, Date, empty line, body) for the common case, a small body
+     * on a keep-alive HTTP/1.1 connection: rebuilt once a second, then one array copy per
+     * request. Null when the body is too large to be worth caching, or streamed.
+     */
+    byte[] whole(byte[] dateLine) {
+        Whole w = whole;
+        if (w != null && w.date == dateLine) return w.bytes;
+        if (writer != null || body.length >= ResponseEncoder.INLINE_BODY_MAX) return null;
+        byte[] h = head();
+        byte[] b = Status.forbidsBody(status) ? EMPTY : body;
+        byte[] all = new byte[h.length + dateLine.length + 2 + b.length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(dateLine, 0, all, h.length, dateLine.length);
+        all[h.length + dateLine.length] = '\r';
+        all[h.length + dateLine.length + 1] = '\n';
+        System.arraycopy(b, 0, all, h.length + dateLine.length + 2, b.length);
+        whole = new Whole(dateLine, all);
+        return all;
     }
 
     private static void checkName(String name) {

@@ -46,9 +46,22 @@ public final class ResponseEncoder {
      * @param keepAlive the connection stays open after this response
      */
     public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, WriteBuffer out) {
+        return encode(r, head, http10, keepAlive, System.currentTimeMillis(), out);
+    }
+
+    /** As {@link #encode(Response, boolean, boolean, boolean, WriteBuffer)}, dated {@code epochMillis} (a clock the caller already read). */
+    public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, long epochMillis, WriteBuffer out) {
+        byte[] date = DateCache.line(epochMillis);
+        if (keepAlive && !head && !http10) {
+            byte[] whole = r.whole(date);
+            if (whole != null) {
+                out.put(whole);
+                return null;
+            }
+        }
         out.put(r.head());
         if (r.isStreamed() && !http10 && !Status.forbidsBody(r.status())) out.put(CHUNKED);
-        out.put(DateCache.line());
+        out.put(date);
         if (!keepAlive) out.put(CONNECTION_CLOSE);
         else if (http10) out.put(CONNECTION_KEEP_ALIVE);
         out.put(CRLF);

@@ -70,6 +70,23 @@ public final class EventLoop implements Executor, Poller.Sink {
     /** The loop's clock in milliseconds (monotonic; refreshed once per iteration). */
     public long now() { return now; }
 
+    private long wallBase = System.currentTimeMillis(), wallBaseNow = now;
+
+    /**
+     * Wall-clock milliseconds as of this iteration, for Date headers. Reading the wall clock
+     * costs about as much as encoding a small response, so it is read once a second and
+     * advanced with the loop's monotonic clock in between.
+     */
+    public long epochMillis() {
+        long elapsed = now - wallBaseNow;
+        if (elapsed < 0 || elapsed >= 1000) {
+            wallBase = System.currentTimeMillis();
+            wallBaseNow = now;
+            return wallBase;
+        }
+        return wallBase + elapsed;
+    }
+
     public boolean inLoop() { return Thread.currentThread() == thread; }
 
     public int index() { return index; }

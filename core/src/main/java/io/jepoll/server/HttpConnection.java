@@ -188,7 +188,7 @@ final class HttpConnection implements ConnectionHandler {
     private boolean respond(Connection c, Response r, boolean head, boolean http10, boolean keepAlive) {
         boolean streamed = r.isStreamed() && !head && !Status.forbidsBody(r.status());
         if (streamed && http10) keepAlive = false; // no chunked in 1.0: the body ends at close
-        byte[] rest = ResponseEncoder.encode(r, head, http10, keepAlive, c.out());
+        byte[] rest = ResponseEncoder.encode(r, head, http10, keepAlive, c.loop().epochMillis(), c.out());
         if (rest != null) c.write(rest);
         if (streamed) {
             inflight = true;
