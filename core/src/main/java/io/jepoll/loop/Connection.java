@@ -31,6 +31,7 @@ public final class Connection extends TimerWheel.Node {
     private boolean readReady;            // edge mode: bytes may remain unread
     private boolean closeRequested;       // close once the backlog is written
     private boolean lingering;            // output shut down; discarding input until EOF
+    private boolean lingerWanted = true;  // the peer may still be sending (e.g. a refused body)
     private long lingerBytes;
     private boolean closed;
     boolean queuedForRead;                // in the loop's retry queue (edge budget ran out)
@@ -275,9 +276,18 @@ public final class Connection extends TimerWheel.Node {
      * peer's remaining bytes are read and dropped (briefly) so that our last response is
      * not destroyed by a reset.
      */
-    public void closeAfterWrite() {
+    public void closeAfterWrite() { closeAfterWrite(true); }
+
+    /**
+     * As {@link #closeAfterWrite()}. With {@code expectMoreInput} false the peer is not
+     * expected to send anything more (it asked for the close itself): if nothing is waiting
+     * to be read when the output is written, the connection is closed at once, which sends
+     * a FIN, and the linger (shutdown, a wakeup, a read, a close) is saved.
+     */
+    public void closeAfterWrite(boolean expectMoreInput) {
         if (closed || closeRequested) return;
         closeRequested = true;
+        lingerWanted = expectMoreInput;
         flush();
     }
 
@@ -287,6 +297,15 @@ public final class Connection extends TimerWheel.Node {
         if (inputEnded) {
             close();
             return;
+        }
+        if (!lingerWanted) {
+            int n = socket.read(loop.readBuffer, 0, loop.readBuffer.length);
+            if (n <= 0) { // nothing unread (EAGAIN), EOF, or an error: close sends no reset
+                close();
+                return;
+            }
+            lingerBytes = n; // bytes were waiting after all: drain them before closing
+            readReady = true;
         }
         lingering = true;
         readPaused = false;

@@ -140,10 +140,11 @@ final class HttpConnection implements ConnectionHandler {
         if (!inProgress()) becameIdle(c);
     }
 
+    /** Between requests. A close now was asked for (Connection: close, shutdown): no linger needed. */
     private void becameIdle(Connection c) {
         releaseParser(c);
         if (closeAfterResponse || peerDone) {
-            c.closeAfterWrite();
+            c.closeAfterWrite(false);
         } else if (!c.isWriteBlocked()) {
             arm(c, Wait.IDLE);
         }
@@ -199,7 +200,7 @@ final class HttpConnection implements ConnectionHandler {
             return true;
         }
         if (!keepAlive) closeAfterResponse = true;
-        if (closeAfterResponse) c.closeAfterWrite();
+        if (closeAfterResponse) c.closeAfterWrite(false);
         return false;
     }
 
@@ -215,7 +216,7 @@ final class HttpConnection implements ConnectionHandler {
         }
         if (!keepAlive) closeAfterResponse = true;
         if (closeAfterResponse) {
-            c.closeAfterWrite();
+            c.closeAfterWrite(false);
             return;
         }
         resume(c);
@@ -264,7 +265,7 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onShutdown(Connection c) {
         closeAfterResponse = true;
-        if (!inflight && stash == null && !inProgress()) c.closeAfterWrite();
+        if (!inflight && stash == null && !inProgress()) c.closeAfterWrite(false);
     }
 
     @Override
