@@ -152,9 +152,11 @@ final class HttpConnection implements ConnectionHandler {
                 Response r = invoke(req);
                 c.loop().execute(() -> {
                     inflight = false;
+                    // Shutdown may have begun while the handler ran: then this response says Connection: close.
+                    boolean stillKeepAlive = keepAlive && !closeAfterResponse && !rt.stopping();
                     if (!c.isOpen()) {
                         parser.reset();
-                    } else if (!respond(c, r, head, http10, keepAlive)) {
+                    } else if (!respond(c, r, head, http10, stillKeepAlive)) {
                         parser.reset();
                         resume(c);
                     }
