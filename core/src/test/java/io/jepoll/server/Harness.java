@@ -27,6 +27,44 @@ final class Harness {
     }
 
     /**
+     * Makes the JDK open the descriptors it keeps for good once sockets are used (the "pre-close" Unix socket
+     * of sun.nio.ch, made when the first socket closes), so that a descriptor baseline taken afterwards is not
+     * moved by them.
+     */
+    static void warmUpJdkSockets() throws IOException {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
+             Socket accepted = server.accept()) {
+            client.getOutputStream().write(1);
+            if (accepted.getInputStream().read() != 1) throw new IOException("loopback warm-up failed");
+        }
+    }
+
+    /** This process's open descriptors as "fd -> target" (for messages: what leaked, not only how many). */
+    static List<String> descriptors() throws IOException {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.map(p -> {
+                try {
+                    return p.getFileName() + " -> " + Files.readSymbolicLink(p);
+                } catch (IOException gone) { // the directory stream's own descriptor, closed by now
+                    return p.getFileName() + " -> ?";
+                }
+            }).sorted().toList();
+        }
+    }
+
+    /** Fails unless this process has exactly the descriptors it had in {@code before} (a list from {@link #descriptors()}). */
+    static void assertDescriptorsBackTo(List<String> before, String when) throws IOException {
+        List<String> now = descriptors();
+        List<String> added = new ArrayList<>(now);
+        added.removeAll(before);
+        List<String> gone = new ArrayList<>(before);
+        gone.removeAll(now);
+        org.assertj.core.api.Assertions.assertThat(now.size())
+                .as("descriptors %s: new %s, gone %s", when, added, gone).isEqualTo(before.size());
+    }
+
+    /**
      * Waits until the server's connection count is {@code n}, at most {@code maxMillis}; returns the last count seen.
      *
      * <p>This is the one place the suites wait on a condition instead of on an event: the server has no public

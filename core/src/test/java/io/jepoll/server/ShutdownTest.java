@@ -46,25 +46,8 @@ class ShutdownTest {
     private final AtomicBoolean handlerReturned = new AtomicBoolean();
     private long baseline;
 
-    /**
-     * The first interrupt of a virtual thread blocked in a handler makes the JDK open a descriptor it keeps for
-     * good (a Unix socket): do that once before any test counts descriptors.
-     */
     @BeforeParameterizedClassInvocation
-    static void warmUp(Mode mode) throws Exception {
-        CountDownLatch never = new CountDownLatch(1);
-        CountDownLatch in = new CountDownLatch(1);
-        HttpServer s = mode.builder().virtualThreads(true).shutdownGrace(Duration.ofMillis(1)).handler(req -> {
-            in.countDown();
-            never.await(); // interrupted by close()
-            return Response.ok("never");
-        }).start();
-        try (Socket c = new Socket("127.0.0.1", s.port())) {
-            c.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes());
-            assertThat(in.await(10, TimeUnit.SECONDS)).isTrue();
-            s.close();
-        }
-    }
+    static void warmUp() throws IOException { Harness.warmUpJdkSockets(); }
 
     @BeforeEach
     void countDescriptors() throws IOException { baseline = Harness.openDescriptors(); }
