@@ -49,11 +49,11 @@ class FaultTest {
     private static volatile CountDownLatch handlerRelease = new CountDownLatch(0);
     private static volatile CountDownLatch handlerEntered = new CountDownLatch(0);
 
-    private static long classBaseline;
+    private static List<String> classBaseline;
 
     private HttpServer server;
     private Harness.LogCapture log;
-    private long testBaseline;
+    private List<String> testBaseline;
     private final List<Socket> clients = new ArrayList<>();
 
     static byte[] pattern(int n) {
@@ -114,17 +114,17 @@ class FaultTest {
         try (HttpServer s = mode.builder().handler(FaultTest::route).start(); RawClient c = new RawClient(s)) {
             assertThat(c.send("GET /warm HTTP/1.1\r\nHost: h\r\n\r\n").read().text()).isEqualTo("ok /warm");
         }
-        classBaseline = Harness.openDescriptors();
+        classBaseline = Harness.descriptors();
     }
 
     @AfterParameterizedClassInvocation
     static void everyDescriptorIsReleased() throws IOException {
-        assertThat(Harness.openDescriptors()).as("descriptors after every scenario of the class").isEqualTo(classBaseline);
+        Harness.assertDescriptorsBackTo(classBaseline, "after every scenario of the class");
     }
 
     @BeforeEach
     void start() throws IOException {
-        testBaseline = Harness.openDescriptors();
+        testBaseline = Harness.descriptors();
         writerEnded.clear();
         log = new Harness.LogCapture();
         server = mode.builder().handler(FaultTest::route).start();
@@ -145,7 +145,7 @@ class FaultTest {
             server.close();
             log.close();
         }
-        assertThat(Harness.openDescriptors()).as("descriptors after the server and the clients are closed").isEqualTo(testBaseline);
+        Harness.assertDescriptorsBackTo(testBaseline, "after the server and the clients are closed");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -44,13 +44,13 @@ class ShutdownTest {
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicBoolean handlerReturned = new AtomicBoolean();
-    private long baseline;
+    private List<String> baseline;
 
     @BeforeParameterizedClassInvocation
     static void warmUp() throws IOException { Harness.warmUpJdkSockets(); }
 
     @BeforeEach
-    void countDescriptors() throws IOException { baseline = Harness.openDescriptors(); }
+    void countDescriptors() throws IOException { baseline = Harness.descriptors(); }
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -60,7 +60,7 @@ class ShutdownTest {
             server.awaitShutdown(); // ... so wait for that one too
         }
         for (Socket s : clients) s.close();
-        assertThat(Harness.openDescriptors()).as("descriptors after close").isEqualTo(baseline);
+        Harness.assertDescriptorsBackTo(baseline, "after close");
     }
 
     /** /block waits for the test's release; "stubborn" handlers also ignore interrupts. */
