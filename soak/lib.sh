@@ -28,9 +28,11 @@ free_port() {
 
 # start_jepoll PORT [jepoll flags...]: starts the server on 127.0.0.1:PORT pinned to SERVER_CPU, waits until it
 # answers. Sets SERVER_PID (the JVM: jepoll and taskset exec) and SERVER_LOG. Prefix with SERVER_ULIMIT_N=N to
-# start it under `ulimit -n N`.
+# start it under `ulimit -n N`. JEPOLL_ARGS (e.g. "--trigger edge", "--transport nio") is added to every start.
 start_jepoll() {
   local port=$1; shift
+  # shellcheck disable=SC2206
+  set -- "$@" ${JEPOLL_ARGS:-}
   SERVER_LOG=$(mktemp /tmp/jepoll-soak-server.XXXXXX)
   if [ -n "${SERVER_ULIMIT_N:-}" ]; then
     ( ulimit -n "$SERVER_ULIMIT_N" && exec taskset -c "$SERVER_CPU" "$ROOT/jepoll" --host 127.0.0.1 --port "$port" "$@" ) \
@@ -63,6 +65,19 @@ stop_jepoll() {
 }
 
 fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+
+# The descriptor count once it stopped moving (the start-up GET's connection may still be closing).
+settled_fd_count() {
+  local a b i
+  a=$(fd_count "$1")
+  for i in $(seq 1 50); do
+    sleep 0.2
+    b=$(fd_count "$1")
+    [ "$a" = "$b" ] && break
+    a=$b
+  done
+  echo "$a"
+}
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
