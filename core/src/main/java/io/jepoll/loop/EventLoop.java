@@ -16,6 +16,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class EventLoop implements Executor, Poller.Sink {
     static final System.Logger LOG = System.getLogger("io.jepoll");
 
+    static {
+        // Log records carry a timestamp, and the first one formatted loads the time-zone database from a file.
+        // Load it now: the first record may be "accept: EMFILE", when no descriptor is left to open that file;
+        // the JDK class then stays unusable and every later log call throws an Error that ends the loop.
+        java.time.ZoneId.systemDefault().getRules();
+    }
+
     final LoopConfig config;
     final EventLoopGroup group;
     final Poller poller;

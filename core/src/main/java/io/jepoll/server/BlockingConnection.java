@@ -23,15 +23,16 @@ final class BlockingConnection implements Runnable {
     private final Socket socket;
     private final BlockingEngine engine;
     private volatile boolean busy;   // a request is under way: shutdown lets it finish
-    private Thread thread;
+    private final Thread thread;
 
-    BlockingConnection(HttpRuntime rt, Socket socket, BlockingEngine engine) {
+    BlockingConnection(HttpRuntime rt, Socket socket, BlockingEngine engine, Thread.Builder threads) {
         this.rt = rt;
         this.socket = socket;
         this.engine = engine;
+        this.thread = threads.unstarted(this);
     }
 
-    void start(Thread.Builder threads) { thread = threads.start(this); }
+    void start() { thread.start(); }
 
     void join(long millis) throws InterruptedException { thread.join(millis); }
 
@@ -118,10 +119,11 @@ final class BlockingConnection implements Runnable {
 
     /** Answers one request; returns whether the connection stays open. */
     private boolean answer(Request req, OutputStream os, WriteBuffer out) throws IOException {
-        boolean keepAlive = req.keepAlive() && !engine.isStopping();
         boolean head = req.isMethod("HEAD");
         boolean http10 = req.versionMinor() == 0;
         Response r = rt.call(req);
+        // After the handler: a shutdown that began while it ran makes this the last response.
+        boolean keepAlive = req.keepAlive() && !engine.isStopping();
         if (r.isStreamed() && !head && !Status.forbidsBody(r.status())) {
             if (http10) keepAlive = false; // the body ends at close
             ResponseEncoder.encode(r, false, http10, keepAlive, out);

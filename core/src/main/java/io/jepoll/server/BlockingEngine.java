@@ -66,9 +66,9 @@ final class BlockingEngine implements Engine {
                 }
                 continue;
             }
-            BlockingConnection c = new BlockingConnection(rt, s, this);
-            live.add(c);
-            c.start(threads);
+            BlockingConnection c = new BlockingConnection(rt, s, this, threads);
+            live.add(c); // after the thread exists (shutdown joins it), before it runs (it removes itself)
+            c.start();
         }
     }
 

@@ -156,10 +156,13 @@ final class HttpConnection implements ConnectionHandler {
         boolean keepAlive = req.keepAlive() && !closeAfterResponse && !rt.stopping();
         boolean head = req.isMethod("HEAD");
         boolean http10 = req.versionMinor() == 0;
+        // Held locally: responding can close the connection (a write fails), and onClosed drops
+        // the field. Resetting a parser no connection holds any more is harmless.
+        RequestParser p = parser;
         if (rt.config.virtualThreads()) {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
-            parser.retainRequest();
+            p.retainRequest();
             inflight = true;
             c.cancelTimeout();
             wait = Wait.NONE;
@@ -168,8 +171,10 @@ final class HttpConnection implements ConnectionHandler {
                 c.loop().execute(() -> {
                     inflight = false;
                     if (!c.isOpen()) return; // onClosed let the parser go
-                    if (!respond(c, r, head, http10, keepAlive)) {
-                        parser.reset();
+                    // Shutdown may have begun while the handler ran: then this response says Connection: close.
+                    boolean stillKeepAlive = keepAlive && !closeAfterResponse && !rt.stopping();
+                    if (!respond(c, r, head, http10, stillKeepAlive)) {
+                        p.reset();
                         resume(c);
                     }
                 });
@@ -178,9 +183,9 @@ final class HttpConnection implements ConnectionHandler {
         }
         Response r = rt.call(req);
         if (respond(c, r, head, http10, keepAlive)) {
-            parser.retainRequest(); // the body writer may still read the request: reset when it is done
+            p.retainRequest(); // the body writer may still read the request: reset when it is done
         } else {
-            parser.reset();
+            p.reset();
         }
     }
 
@@ -191,6 +196,7 @@ final class HttpConnection implements ConnectionHandler {
         if (streamed && http10) keepAlive = false; // no chunked in 1.0: the body ends at close
         byte[] rest = ResponseEncoder.encode(r, head, http10, keepAlive, c.loop().epochMillis(), c.out());
         if (rest != null) c.write(rest);
+        if (!c.isOpen()) return false; // the client is gone: no body to stream
         if (streamed) {
             inflight = true;
             c.cancelTimeout();
