@@ -1,7 +1,6 @@
 package io.jepoll.loop;
 
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -264,11 +263,5 @@ public final class EventLoop implements Executor, Poller.Sink {
             }
         }
         poller.close();
-    }
-
-    List<Connection> connectionsSnapshot() {
-        var list = new java.util.ArrayList<Connection>(liveCount);
-        for (Connection c = live; c != null; c = c.nextLive) list.add(c);
-        return list;
     }
 }

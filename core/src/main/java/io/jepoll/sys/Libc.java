@@ -57,11 +57,13 @@ final class Libc {
     /** send(2) from a Java array, with MSG_NOSIGNAL so a vanished peer gives EPIPE, not SIGPIPE. */
     static final MethodHandle SEND_HEAP = fnCritical("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 
+    @SuppressWarnings("restricted") // native access is this package's job; enabled by the manifest / flag
     private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
                                    java.lang.foreign.MemoryLayout... args) {
         return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO);
     }
 
+    @SuppressWarnings("restricted")
     private static MethodHandle fnCritical(String name, java.lang.foreign.MemoryLayout ret,
                                            java.lang.foreign.MemoryLayout... args) {
         return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO, CRITICAL_HEAP);
