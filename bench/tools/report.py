@@ -1,0 +1,456 @@
+#!/usr/bin/env python3
+"""Turns what bench/run measured into a Markdown report with SVG charts (stdlib only).
+
+Usage: report.py PREFIX      reads PREFIX.tsv, PREFIX.env and PREFIX-jmh.json where present;
+                             writes PREFIX.md and PREFIX-<chart>.svg.
+
+Medians: per server and workload, over the rounds whose window no other process disturbed (more
+than 15% of CPU 0 or CPU 1 taken by something else), or over all rounds when every one was.
+Ratios against Netty and nginx are taken within a round, then their median.
+"""
+import csv
+import html
+import json
+import math
+import os
+import statistics
+import sys
+
+REFERENCE = "netty"      # the codec-based Netty peer
+SECOND_REFERENCE = "nginx"
+DISTURBED = 15.0         # % of a CPU used by others during a window
+
+WORKLOADS = {
+    "ka16": "plaintext keep-alive, 16 connections",
+    "ka256": "plaintext keep-alive, 256 connections",
+    "ka1024": "plaintext keep-alive, 1024 connections",
+    "pipe": "plaintext pipelined x16, 256 connections",
+    "churn": "connection churn (Connection: close), 256 connections",
+    "big": "16 KiB response, 256 connections",
+    "echo": "4 KiB POST echo, 256 connections",
+}
+SERVER_NOTES = {
+    "jepoll-lt": "jepoll, epoll level-triggered",
+    "jepoll-et": "jepoll, epoll edge-triggered",
+    "jepoll-nio": "jepoll, java.nio",
+    "jepoll-threads": "jepoll, blocking, platform thread per connection",
+    "jepoll-virtual": "jepoll, blocking, virtual threads",
+    "netty": "Netty 4.2 epoll + HttpServerCodec",
+    "netty-raw": "Netty 4.2 epoll, pre-encoded responses, no codec",
+    "netty-nio": "Netty 4.2 NIO + HttpServerCodec",
+    "vertx": "Vert.x 5, 1 event loop",
+    "undertow": "Undertow 2.4, 1 IO thread",
+    "jdk": "JDK HttpServer, 1-thread executor",
+    "jdk-virtual": "JDK HttpServer, virtual threads",
+    "nginx": "nginx, 1 worker",
+    "python": "tutorial's Python epoll server (closes each connection)",
+}
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=0, unit=""):
+    if v is None:
+        return "–"
+    if digits == 0:
+        return f"{v:,.0f}{unit}"
+    return f"{v:,.{digits}f}{unit}"
+
+
+def ratio(v):
+    return "–" if v is None else f"{v:.2f}×"
+
+
+# ------------------------------------------------------------------------------------------------
+# SVG charts
+# ------------------------------------------------------------------------------------------------
+
+PALETTE = ["#d62728", "#ff7f0e", "#bcbd22", "#9467bd", "#e377c2", "#1f77b4", "#17becf", "#2ca02c",
+           "#8c564b", "#7f7f7f", "#393b79", "#637939", "#843c39", "#7b4173"]
+
+
+def color_for(name, i=0):
+    order = list(SERVER_NOTES)
+    return PALETTE[order.index(name) % len(PALETTE)] if name in order else PALETTE[i % len(PALETTE)]
+
+
+def nice_max(v):
+    if v <= 0:
+        return 1
+    e = 10 ** math.floor(math.log10(v))
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if v <= m * e:
+            return m * e
+    return 10 * e
+
+
+def short(v):
+    if v >= 1e6:
+        return f"{v / 1e6:.1f}M".replace(".0M", "M")
+    if v >= 1e3:
+        return f"{v / 1e3:.0f}k"
+    if v >= 10 or v == 0:
+        return f"{v:.0f}"
+    return f"{v:.2g}"
+
+
+def svg_bars(path, title, items, unit, note=""):
+    """Horizontal bars: items = [(label, value, color)]."""
+    items = [(l, v, c) for l, v, c in items if v is not None]
+    if not items:
+        return None
+    w, left, right, top, bar, gap = 820, 170, 90, 46, 18, 6
+    h = top + len(items) * (bar + gap) + 40
+    vmax = nice_max(max(v for _, v, _ in items))
+    scale = (w - left - right) / vmax
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{w}" height="{h}" fill="white"/>',
+           f'<text x="{w / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">{html.escape(title)}</text>']
+    if note:
+        out.append(f'<text x="{w / 2}" y="36" text-anchor="middle" fill="#555">{html.escape(note)}</text>')
+    for k in range(6):
+        x = left + (w - left - right) * k / 5
+        out.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{h - 30}" stroke="#ddd"/>')
+        out.append(f'<text x="{x:.1f}" y="{h - 14}" text-anchor="middle" fill="#555">{short(vmax * k / 5)}</text>')
+    for i, (label, v, c) in enumerate(items):
+        y = top + i * (bar + gap)
+        out.append(f'<text x="{left - 8}" y="{y + bar - 5}" text-anchor="end">{html.escape(label)}</text>')
+        out.append(f'<rect x="{left}" y="{y}" width="{max(v * scale, 1):.1f}" height="{bar}" fill="{c}"/>')
+        out.append(f'<text x="{left + v * scale + 5:.1f}" y="{y + bar - 5}">{fmt(v, 0 if v >= 100 else 2)} {html.escape(unit)}</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    return os.path.basename(path)
+
+
+def svg_lines(path, title, xs, series, xlabel, ylabel, logx=True):
+    """series = [(name, [y or None per x], color)]."""
+    series = [s for s in series if any(v is not None for v in s[1])]
+    if not series:
+        return None
+    w, h, left, right, top, bottom = 820, 440, 80, 190, 40, 50
+    ymax = nice_max(max(v for _, ys, _ in series for v in ys if v is not None))
+    pw, ph = w - left - right, h - top - bottom
+
+    def xpos(x):
+        if logx:
+            lo, hi = math.log10(max(xs[0], 1)), math.log10(max(xs[-1], 1))
+            return left + pw * (math.log10(max(x, 1)) - lo) / ((hi - lo) or 1)
+        return left + pw * (x - xs[0]) / ((xs[-1] - xs[0]) or 1)
+
+    def ypos(y):
+        return top + ph * (1 - y / ymax)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{w}" height="{h}" fill="white"/>',
+           f'<text x="{left + pw / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{html.escape(title)}</text>']
+    for k in range(6):
+        y = top + ph * k / 5
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{short(ymax * (1 - k / 5))}</text>')
+    for x in xs:
+        out.append(f'<line x1="{xpos(x):.1f}" y1="{top}" x2="{xpos(x):.1f}" y2="{top + ph}" stroke="#eee"/>')
+        out.append(f'<text x="{xpos(x):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#555">{short(x)}</text>')
+    out.append(f'<text x="{left + pw / 2}" y="{h - 10}" text-anchor="middle">{html.escape(xlabel)}</text>')
+    out.append(f'<text x="16" y="{top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 {top + ph / 2})">{html.escape(ylabel)}</text>')
+    for i, (name, ys, c) in enumerate(series):
+        pts = [(xpos(x), ypos(y)) for x, y in zip(xs, ys) if y is not None]
+        out.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}"/>')
+        for a, b in pts:
+            out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{c}"/>')
+        ly = top + 10 + i * 18
+        out.append(f'<line x1="{left + pw + 14}" y1="{ly}" x2="{left + pw + 34}" y2="{ly}" stroke="{c}" stroke-width="3"/>')
+        out.append(f'<text x="{left + pw + 40}" y="{ly + 4}">{html.escape(name)}</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    return os.path.basename(path)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading
+# ------------------------------------------------------------------------------------------------
+
+def read_rows(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def disturbed(r):
+    return (num(r.get("other_cpu0_pct")) or 0) > DISTURBED or (num(r.get("other_cpu1_pct")) or 0) > DISTURBED
+
+
+def chosen(rows):
+    """The rows a median is taken over: the undisturbed ones, or all when none is."""
+    clean = [r for r in rows if not disturbed(r)]
+    return clean or rows
+
+
+def limit_of(rows):
+    """What bounded a measurement, from the CPU shares of its windows."""
+    server = med([num(r.get("server_cpu_pct")) for r in rows])
+    cpu0 = med([num(r.get("cpu0_all_pct")) for r in rows])
+    cpu1 = med([num(r.get("cpu1_all_pct")) for r in rows])
+    if server is None:
+        return "–"
+    if server >= 90 or (cpu0 or 0) >= 95:
+        return f"server ({server:.0f}% CPU)"
+    if (cpu1 or 0) >= 90:
+        return f"wrk (CPU 1 {cpu1:.0f}%)"
+    return f"neither (server {server:.0f}%, wrk CPU {cpu1:.0f}%)"
+
+
+def main():
+    prefix = sys.argv[1]
+    base = os.path.basename(prefix)
+    rows = read_rows(prefix + ".tsv")
+    env = {}
+    if os.path.exists(prefix + ".env"):
+        for line in open(prefix + ".env"):
+            k, _, v = line.rstrip("\n").partition("\t")
+            env[k] = v
+    md = [f"# jepoll benchmark: {base}", ""]
+    if env:
+        md += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in env.items()] + [""]
+    md += ["Servers pinned to CPU 0 (`taskset -c 0`, one IO thread / event loop / worker each), "
+           "`wrk -t1` pinned to CPU 1. Medians over the rounds (server order rotated each round); "
+           "ratios are computed within a round, then their median. **CPU µs/req** = server "
+           "utime+stime (whole process tree) over the measured window / requests. **Limit**: "
+           "*server* when the server used ≥ 90% of CPU 0, *wrk* when CPU 1 was ≥ 90% busy "
+           "(wrk plus its loopback softirqs). Rows marked † were measured while another process "
+           "took > 15% of a CPU in every round (the machine is shared). Method: `bench/README.md`.", ""]
+
+    main_rows = [r for r in rows if r["suite"] == "main" and num(r.get("rps")) is not None]
+    if main_rows:
+        md += main_section(prefix, main_rows, [r for r in rows if r["suite"] == "main" and r.get("note") == "did not start"])
+    scaling = [r for r in rows if r["suite"] in ("scaling", "scaling-mem")]
+    if scaling:
+        md += scaling_section(prefix, scaling)
+    idle = [r for r in rows if r["suite"] in ("idle", "idle-mem")]
+    if idle:
+        md += idle_section(prefix, idle)
+    jmh_path = prefix + "-jmh.json"
+    if os.path.exists(jmh_path):
+        md += jmh_section(jmh_path)
+    with open(prefix + ".md", "w") as f:
+        f.write("\n".join(md).rstrip() + "\n")
+    print(prefix + ".md")
+
+
+def by(rows, *keys):
+    out = {}
+    for r in rows:
+        out.setdefault(tuple(r[k] for k in keys), []).append(r)
+    return out
+
+
+def round_ratio(rows_all, server, wl, ref, field):
+    """Median over rounds of field(server)/field(ref), same round; undisturbed rounds when there are any."""
+    mine = {r["round"]: r for r in rows_all if r["server"] == server and r["workload"] == wl}
+    theirs = {r["round"]: r for r in rows_all if r["server"] == ref and r["workload"] == wl}
+    pairs = [(mine[k], theirs[k]) for k in mine if k in theirs]
+    clean = [p for p in pairs if not disturbed(p[0]) and not disturbed(p[1])]
+    pairs = clean or pairs
+    vals = []
+    for a, b in pairs:
+        x, y = num(a.get(field)), num(b.get(field))
+        if x is not None and y:
+            vals.append(x / y)
+    return med(vals)
+
+
+def main_section(prefix, rows, failed):
+    md = ["## Servers × workloads", ""]
+    servers = []
+    for r in rows:
+        if r["server"] not in servers:
+            servers.append(r["server"])
+    workloads = [w for w in WORKLOADS if any(r["workload"] == w for r in rows)]
+    groups = by(rows, "server", "workload")
+
+    def stat(server, wl, field):
+        g = groups.get((server, wl))
+        vals = [num(r.get(field)) for r in chosen(g)] if g else []
+        if field in ("p50_us", "p99_us"):  # wrk 4.1 often reports 0 for the percentiles of pipelined runs
+            vals = [v for v in vals if v]
+        return med(vals)
+
+    # Headline: req/s per server and workload.
+    md += ["### Requests per second (median)", "",
+           "| server | " + " | ".join(workloads) + " |", "|---|" + "---:|" * len(workloads)]
+    for s in servers:
+        md.append(f"| {s} | " + " | ".join(fmt(stat(s, w, "rps")) for w in workloads) + " |")
+    md += ["", "### CPU µs per request (median; churn: per connection)", "",
+           "| server | " + " | ".join(workloads) + " |", "|---|" + "---:|" * len(workloads)]
+    for s in servers:
+        md.append(f"| {s} | " + " | ".join(fmt(stat(s, w, "cpu_us_per_req"), 2) for w in workloads) + " |")
+    md.append("")
+    charts = []
+    for wl in workloads:
+        present = [s for s in servers if (s, wl) in groups]
+        md += [f"### {wl}: {WORKLOADS[wl]}", "",
+               "| server | req/s | p50 ms | p99 ms | CPU µs/req | socket errors | non-2xx | req/s vs netty | CPU vs netty | req/s vs nginx | CPU vs nginx | limit |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        ranked = sorted(present, key=lambda s: -(stat(s, wl, "rps") or 0))
+        for s in ranked:
+            g = groups[(s, wl)]
+            use = chosen(g)
+            dag = " †" if all(disturbed(r) for r in g) else ""
+            errs = sum(int(num(r.get(k)) or 0) for r in g for k in ("connect_err", "read_err", "write_err", "timeout_err"))
+            non2xx = sum(int(num(r.get("non2xx")) or 0) for r in g)
+            p99 = stat(s, wl, "p99_us")
+            # Under pipelining wrk 4.1 times batches, and its upper percentiles come out 0 or absurd.
+            p99s = "n/a (wrk)" if not p99 or wl == "pipe" else fmt(p99 / 1000, 2)
+            p50 = stat(s, wl, "p50_us")
+            md.append(f"| {s}{dag} | {fmt(stat(s, wl, 'rps'))} | {fmt(p50 / 1000 if p50 else None, 2)} | {p99s} | "
+                      f"{fmt(stat(s, wl, 'cpu_us_per_req'), 2)} | {errs} | {non2xx} | "
+                      f"{ratio(round_ratio(rows, s, wl, REFERENCE, 'rps'))} | {ratio(round_ratio(rows, s, wl, REFERENCE, 'cpu_us_per_req'))} | "
+                      f"{ratio(round_ratio(rows, s, wl, SECOND_REFERENCE, 'rps'))} | {ratio(round_ratio(rows, s, wl, SECOND_REFERENCE, 'cpu_us_per_req'))} | "
+                      f"{limit_of(use)} |")
+        md.append("")
+        name = svg_bars(f"{prefix}-{wl}-rps.svg", f"{WORKLOADS[wl]}: requests/s (median)",
+                        [(s, stat(s, wl, "rps"), color_for(s)) for s in ranked], "req/s",
+                        "server on CPU 0, wrk -t1 on CPU 1")
+        cname = svg_bars(f"{prefix}-{wl}-cpu.svg", f"{WORKLOADS[wl]}: server CPU µs per request (median)",
+                         [(s, stat(s, wl, "cpu_us_per_req"), color_for(s)) for s in sorted(present, key=lambda s: stat(s, wl, "cpu_us_per_req") or 0)],
+                         "µs", "lower is better")
+        charts += [c for c in (name, cname) if c]
+        md += [f"![{wl} req/s]({name})" if name else "", f"![{wl} CPU]({cname})" if cname else "", ""]
+    if failed:
+        md += ["Did not start: " + ", ".join(sorted({f"{r['server']} ({r['workload']}, round {r['round']})" for r in failed})), ""]
+    md += ["Servers: " + "; ".join(f"**{s}** {SERVER_NOTES.get(s, '')}" for s in servers) + ".", ""]
+    return md
+
+
+def scaling_section(prefix, rows):
+    md = ["## jepoll's I/O models against the number of connections", "",
+          "Plaintext keep-alive with wrk -cN; memory read after each timed window while a second, "
+          "untimed wrk run holds the N connections busy: RSS of the process, live heap after "
+          "`jcmd PID GC.run` (`GC.heap_info`, young + old used).", ""]
+    timed = [r for r in rows if r["suite"] == "scaling" and num(r.get("rps")) is not None]
+    mem = [r for r in rows if r["suite"] == "scaling-mem"]
+    models = []
+    for r in timed + mem:
+        if r["server"] not in models:
+            models.append(r["server"])
+    conns = sorted({int(r["conns"]) for r in timed + mem})
+
+    def get(rs, m, n, field):
+        return med([num(r.get(field)) for r in rs if r["server"] == m and int(r["conns"]) == n])
+
+    md += ["| model | connections | req/s | p99 ms | CPU µs/req | socket errors | RSS MiB | live heap MiB | limit |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for m in models:
+        for n in conns:
+            t = [r for r in timed if r["server"] == m and int(r["conns"]) == n]
+            errs = sum(int(num(r.get(k)) or 0) for r in t for k in ("connect_err", "read_err", "write_err", "timeout_err"))
+            rss, heap, p99 = get(mem, m, n, "rss_kb"), get(mem, m, n, "heap_kb"), get(timed, m, n, "p99_us")
+            md.append(f"| {m} | {n:,} | {fmt(get(timed, m, n, 'rps'))} | {fmt(p99 / 1000 if p99 else None, 1)} | "
+                      f"{fmt(get(timed, m, n, 'cpu_us_per_req'), 2)} | {errs} | {fmt(rss / 1024 if rss else None, 1)} | "
+                      f"{fmt(heap / 1024 if heap else None, 1)} | {limit_of(t)} |")
+    md.append("")
+    a = svg_lines(f"{prefix}-scaling-rps.svg", "Requests/s against connections (plaintext keep-alive)", conns,
+                  [(m, [get(timed, m, n, "rps") for n in conns], color_for(m)) for m in models], "connections (log)", "req/s")
+    b = svg_lines(f"{prefix}-scaling-heap.svg", "Live heap after full GC, N connections busy", conns,
+                  [(m, [(lambda v: v / 1024 if v else None)(get(mem, m, n, "heap_kb")) for n in conns], color_for(m)) for m in models],
+                  "connections (log)", "MiB")
+    c = svg_lines(f"{prefix}-scaling-rss.svg", "Resident set size, N connections busy", conns,
+                  [(m, [(lambda v: v / 1024 if v else None)(get(mem, m, n, "rss_kb")) for n in conns], color_for(m)) for m in models],
+                  "connections (log)", "MiB")
+    md += [f"![{x}]({x})" for x in (a, b, c) if x] + [""]
+    return md
+
+
+def idle_section(prefix, rows):
+    md = ["## 64 busy connections while N idle ones are held open", "",
+          "`bench/tools/holder.py` (pinned to CPU 1) opens N connections, sends one request on each, reads "
+          "the answer, then holds them idle; wrk -c64 measures meanwhile. Memory is read after the "
+          "timed window with the N connections still held. Heap per idle connection = (live heap with "
+          "N idle − live heap with 0) / N.", ""]
+    timed = [r for r in rows if r["suite"] == "idle" and num(r.get("rps")) is not None]
+    mem = [r for r in rows if r["suite"] == "idle-mem"]
+    servers = []
+    for r in timed + mem:
+        if r["server"] not in servers:
+            servers.append(r["server"])
+    counts = sorted({int(r["workload"][4:]) for r in mem if r["workload"].startswith("idle")})
+
+    def memv(s, n, field):
+        return med([num(r.get(field)) for r in mem if r["server"] == s and r["workload"] == f"idle{n}"])
+
+    def held(s, n):
+        return memv(s, n, "idle")
+
+    def timedv(s, n, field):
+        h = held(s, n)
+        return med([num(r.get(field)) for r in timed if r["server"] == s and h is not None and int(r["idle"] or 0) == int(h)])
+
+    md += ["| server | idle held | busy64 req/s | p99 ms | CPU µs/req | RSS MiB | live heap MiB | note |",
+           "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for s in servers:
+        for n in counts:
+            rss, heap, p99 = memv(s, n, "rss_kb"), memv(s, n, "heap_kb"), timedv(s, n, "p99_us")
+            note = next((r.get("note", "") for r in mem if r["server"] == s and r["workload"] == f"idle{n}"), "")
+            md.append(f"| {s} | {fmt(held(s, n))} (of {n:,}) | {fmt(timedv(s, n, 'rps'))} | {fmt(p99 / 1000 if p99 else None, 2)} | "
+                      f"{fmt(timedv(s, n, 'cpu_us_per_req'), 2)} | {fmt(rss / 1024 if rss else None, 1)} | "
+                      f"{fmt(heap / 1024 if heap else None, 1)} | {note} |")
+    md += ["", "### Memory per idle connection", "",
+           "| server | " + " | ".join(f"heap B/conn ({n:,})" for n in counts if n) + " | " + " | ".join(f"RSS B/conn ({n:,})" for n in counts if n) + " |",
+           "|---|" + "---:|" * (2 * len([n for n in counts if n]))]
+    for s in servers:
+        h0, r0 = memv(s, 0, "heap_kb"), memv(s, 0, "rss_kb")
+        cells = []
+        for field, base in (("heap_kb", h0), ("rss_kb", r0)):
+            for n in counts:
+                if not n:
+                    continue
+                v, k = memv(s, n, field), held(s, n)
+                cells.append(fmt((v - base) * 1024 / k) if v is not None and base is not None and k else "–")
+        md.append(f"| {s} | " + " | ".join(cells) + " |")
+    md.append("")
+    a = svg_lines(f"{prefix}-idle-rps.svg", "Requests/s of 64 busy connections with N idle ones held", counts,
+                  [(s, [timedv(s, n, "rps") for n in counts], color_for(s)) for s in servers], "idle connections held", "req/s", logx=False)
+    b = svg_lines(f"{prefix}-idle-heap.svg", "Live heap with N idle connections (after full GC)", counts,
+                  [(s, [(lambda v: v / 1024 if v else None)(memv(s, n, "heap_kb")) for n in counts], color_for(s)) for s in servers],
+                  "idle connections held", "MiB", logx=False)
+    md += [f"![{x}]({x})" for x in (a, b) if x] + [""]
+    return md
+
+
+def jmh_section(path):
+    data = json.load(open(path))
+    md = ["## JMH: parse + encode of the plaintext request", "",
+          "`io.jepoll.bench.jmh.CodecBench`, one thread pinned to CPU 0, `-prof gc`. *wrk*: the exact request wrk "
+          "sends (`GET / HTTP/1.1` + `Host`, nothing else); *browser*: plus `User-Agent` and `Accept`.", "",
+          "| benchmark | request | ns/op | ± (99.9%) | B/op |", "|---|---|---:|---:|---:|"]
+    res = {}
+    for b in data:
+        name = b["benchmark"].rsplit(".", 1)[-1]
+        req = b.get("params", {}).get("request", "")
+        pm = b["primaryMetric"]
+        alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+        res[(name, req)] = pm["score"]
+        md.append(f"| {name} | {req} | {pm['score']:.1f} | {pm.get('scoreError', 0):.1f} | {fmt(alloc, 1) if alloc is not None else '–'} |")
+    md.append("")
+    for req in ("wrk", "browser"):
+        a, b = res.get(("jepollParseEncode", req)), res.get(("nettyParseEncode", req))
+        if a and b:
+            md.append(f"- {req}: Netty's decoder+encoder takes {b / a:.1f}× jepoll's time per request.")
+    md.append("")
+    return md
+
+
+if __name__ == "__main__":
+    main()
