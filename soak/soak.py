@@ -246,7 +246,8 @@ def main():
         svgchart.Panel("server RSS (MiB)", [svgchart.Series("RSS", xs, [s["rss_mib"] for s in samples])],
                        [("start", rss_base / 1024)]),
         svgchart.Panel("Java heap in use (MiB, GC.heap_info, between GCs)", [svgchart.Series("heap", xs, [s["heap_mib"] for s in samples])],
-                       [("after GC, before", heap_base / 1024), ("after GC, after", heap_after / 1024)]),
+                       [("after GC, before", heap_base / 1024)] + ([("after GC, after", heap_after / 1024)]
+                                                                     if abs(heap_after - heap_base) > 2048 else [])),
         svgchart.Panel(f"CPU {a.server_cpu} (%): the server, and everything else on it", [
             svgchart.Series("server", xs, [s["cpu_pct"] for s in samples]),
             svgchart.Series("others+irq", xs, [s["cpu0_other_pct"] for s in samples])]),

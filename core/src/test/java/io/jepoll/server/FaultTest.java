@@ -326,7 +326,7 @@ class FaultTest {
     }
 
     @Test
-    void peerThatNeverReadsResetsWhileTheWriterWaitsForTheBacklog() throws Exception {
+    void peerThatNeverReadsTheBodyResetsWhileItIsWritten() throws Exception {
         peerVanishesUnderAStream(false, true);
     }
 
@@ -396,7 +396,7 @@ class FaultTest {
     }
 
     @Test
-    void interruptedHandlerCountsAsAFailureToo() throws Exception {
+    void checkedExceptionFromAHandlerGives500Too() throws Exception {
         server.close();
         server = mode.builder().handler(req -> {
             throw new InterruptedIOException("provoked by FaultTest");
