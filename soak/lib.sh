@@ -83,3 +83,13 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
 # utime + stime of the process, in clock ticks
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
+
+# "busy total server" ticks of SERVER_CPU and the server; two of them give other_cpu_pct
+cpu_snapshot() {
+  echo "$(awk -v c="cpu$SERVER_CPU" '$1 == c {t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat) $(cpu_ticks "$1")"
+}
+
+# other_cpu_pct "SNAPSHOT_BEFORE" "SNAPSHOT_AFTER": % of SERVER_CPU kept busy by anything but the server
+other_cpu_pct() {
+  python3 -c 'import sys; b0,t0,s0 = map(int, sys.argv[1].split()); b1,t1,s1 = map(int, sys.argv[2].split()); print(round(max(0, 100 * ((b1 - b0) - (s1 - s0)) / max(1, t1 - t0))))' "$1" "$2"
+}

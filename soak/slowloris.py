@@ -5,6 +5,10 @@ Each connection first sends a valid start ("GET / HTTP/1.1\\r\\nHost: x\\r\\nX-S
 a header value every interval, never the empty line that would end the head. The server is expected to answer
 408 and close each one at its header deadline (counted from the first byte).
 
+Timing is taken where scheduling cannot blur it: the first byte's time is read right before its send(), and
+the server's answer time is the kernel's receive timestamp of the answer's first bytes (SO_TIMESTAMPNS), so a
+client that is slow to run (a busy machine) does not make the server look late.
+
 Prints one status line per second:  t=12.0s open=2000 closed=0 (408=0 other=0 eof=0 reset=0)
 and at the end a summary; --json FILE also writes the per-connection results (first byte time, close time,
 what was received) for scripts such as soak/slowloris-check.
@@ -17,19 +21,24 @@ import errno
 import json
 import selectors
 import socket
+import struct
 import sys
 import time
 
 START = b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # 35 on x86-64 and aarch64 (asm-generic)
 
 
 class Conn:
-    __slots__ = ("sock", "state", "first_byte", "closed_at", "received", "end", "next_send", "sent")
+    __slots__ = ("sock", "state", "first_byte", "first_byte_wall", "answered_wall", "closed_at", "received", "end",
+                 "next_send", "sent")
 
     def __init__(self, sock):
         self.sock = sock
         self.state = "connecting"   # connecting, open, closed
         self.first_byte = None       # monotonic time of the first byte sent
+        self.first_byte_wall = None  # the same, wall clock, read right before the send
+        self.answered_wall = None    # kernel receive time of the server's first bytes (wall clock)
         self.closed_at = None
         self.received = b""
         self.end = None              # how the server ended it: eof, reset
@@ -55,6 +64,7 @@ def main():
     for _ in range(a.connections):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         s.setblocking(False)
         err = s.connect_ex((a.host, a.port))
         if err not in (0, errno.EINPROGRESS):
@@ -95,6 +105,8 @@ def main():
             if c.state == "open" and now >= c.next_send:
                 chunk = START if c.sent == 0 else b"a"
                 try:
+                    if c.sent == 0:
+                        c.first_byte_wall = time.time()
                     c.sock.send(chunk)
                 except BlockingIOError:
                     pass
@@ -117,7 +129,11 @@ def main():
                 sel.modify(c.sock, selectors.EVENT_READ, c)
                 continue
             try:
-                data = c.sock.recv(65536)
+                data, anc, _, _ = c.sock.recvmsg(65536, socket.CMSG_SPACE(16))
+                for level, kind, d in anc:
+                    if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and c.answered_wall is None and data:
+                        sec, nsec = struct.unpack("qq", d[:16])
+                        c.answered_wall = sec + nsec / 1e9
             except BlockingIOError:
                 continue
             except OSError:
@@ -145,6 +161,8 @@ def main():
             close(c, "closed-by-client")
             by_us += 1
     lifetimes = sorted(c.closed_at - c.first_byte for c in conns if c.first_byte is not None and c.end in ("eof", "reset"))
+    answers = sorted(c.answered_wall - c.first_byte_wall for c in conns
+                     if c.answered_wall is not None and c.first_byte_wall is not None)
     statuses = {}
     for c in conns:
         statuses[status_of(c) or "none"] = statuses.get(status_of(c) or "none", 0) + 1
@@ -157,6 +175,9 @@ def main():
         "lifetime_min_s": round(lifetimes[0], 3) if lifetimes else None,
         "lifetime_median_s": round(lifetimes[len(lifetimes) // 2], 3) if lifetimes else None,
         "lifetime_max_s": round(lifetimes[-1], 3) if lifetimes else None,
+        "answered": len(answers),
+        "answer_after_min_s": round(answers[0], 3) if answers else None,
+        "answer_after_max_s": round(answers[-1], 3) if answers else None,
         "elapsed_s": round(time.monotonic() - t0, 3),
     }
     print("summary " + json.dumps(summary), flush=True)
@@ -165,7 +186,9 @@ def main():
             json.dump({"summary": summary, "connections": [
                 {"first_byte_s": None if c.first_byte is None else round(c.first_byte - t0, 3),
                  "closed_s": None if c.closed_at is None else round(c.closed_at - t0, 3),
-                 "end": c.end, "bytes_sent": c.sent, "status": status_of(c)} for c in conns]}, f)
+                 "end": c.end, "bytes_sent": c.sent, "status": status_of(c),
+                 "answer_after_s": None if c.answered_wall is None or c.first_byte_wall is None
+                 else round(c.answered_wall - c.first_byte_wall, 4)} for c in conns]}, f)
     return 0
 
 

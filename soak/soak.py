@@ -24,6 +24,7 @@ import time
 import svgchart
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+CLIENT_CPU = 1  # where our own helpers (jcmd) run: the server's CPU is left to the server
 
 
 def fd_count(pid):
@@ -44,17 +45,29 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
 
 
+def cpu_busy_idle(cpu):
+    """(busy, all) clock ticks of one CPU since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{cpu} "):
+                v = [int(x) for x in line.split()[1:]]
+                idle = v[3] + v[4]
+                return sum(v) - idle, sum(v)
+    return 0, 1
+
+
 def heap_used_kib(jdk_bin, pid):
     """Java heap in use now: the "used" of each top-level line of GC.heap_info (jstat's counters for the serial
     collector are refreshed only at a GC, so between GCs they read 0)."""
-    out = subprocess.run([f"{jdk_bin}/jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
+    out = subprocess.run(["taskset", "-c", str(CLIENT_CPU), f"{jdk_bin}/jcmd", str(pid), "GC.heap_info"],
+                         capture_output=True, text=True, timeout=30).stdout
     used = [int(m.group(1)) for line in out.splitlines()[1:] if line and not line.startswith(" ")
             for m in [re.search(r"used (\d+)K", line)] if m]
     return sum(used) if used else None
 
 
 def heap_after_gc_kib(jdk_bin, pid):
-    subprocess.run([f"{jdk_bin}/jcmd", str(pid), "GC.run"], capture_output=True, timeout=60)
+    subprocess.run(["taskset", "-c", str(CLIENT_CPU), f"{jdk_bin}/jcmd", str(pid), "GC.run"], capture_output=True, timeout=60)
     return heap_used_kib(jdk_bin, pid)
 
 
@@ -121,6 +134,7 @@ def main():
     ap.add_argument("--segment", type=int, default=5, help="seconds per wrk run = sample interval")
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--client-cpu", type=int, default=1)
+    ap.add_argument("--server-cpu", type=int, default=0)
     ap.add_argument("--jdk-bin", required=True)
     ap.add_argument("--server-log", required=True)
     ap.add_argument("--server-args", default="")
@@ -130,6 +144,8 @@ def main():
     ap.add_argument("--drain-timeout", type=int, default=120)
     a = ap.parse_args()
     pid, port = a.pid, a.port
+    global CLIENT_CPU
+    CLIENT_CPU = a.client_cpu
     clk = os.sysconf("SC_CLK_TCK")
     started = datetime.datetime.now()
 
@@ -149,11 +165,16 @@ def main():
     samples = []
     t0 = time.monotonic()
     last_ticks, last_t = cpu_ticks(pid), t0
+    last_busy, last_all = cpu_busy_idle(a.server_cpu)
     while time.monotonic() - t0 < a.duration:
         seg = min(a.segment, max(1, int(a.duration - (time.monotonic() - t0))))
         w = wrk_segment(a.client_cpu, port, seg, a.connections)
         now = time.monotonic()
         ticks = cpu_ticks(pid)
+        busy, total = cpu_busy_idle(a.server_cpu)
+        # the server's CPU is shared with nobody we started: what else kept it busy (other processes, interrupts)
+        other = max(0.0, 100.0 * ((busy - last_busy) - (ticks - last_ticks)) / max(1, total - last_all))
+        last_busy, last_all = busy, total
         m = last_misbehave(mis_log)
         s = {
             "t": round(now - t0, 1),
@@ -162,6 +183,7 @@ def main():
             "fds": fd_count(pid), "rss_mib": round(rss_kib(pid) / 1024, 1),
             "heap_mib": round((heap_used_kib(a.jdk_bin, pid) or 0) / 1024, 1),
             "cpu_pct": round(100.0 * (ticks - last_ticks) / clk / (now - last_t), 1),
+            "cpu0_other_pct": round(other, 1),
             "alive": alive(port),
             "misbehaving_done": sum(sum(v.values()) for v in m["counts"].values()) if m else 0,
             "misbehaving_unexpected": unexpected_total(m),
@@ -169,7 +191,8 @@ def main():
         last_ticks, last_t = ticks, now
         samples.append(s)
         print(f"t={s['t']:6.1f}s rps={s['rps']:9.0f} errors={s['errors']} non2xx={s['non2xx']} fds={s['fds']} "
-              f"rss={s['rss_mib']}MiB heap={s['heap_mib']}MiB cpu={s['cpu_pct']}% alive={s['alive']} "
+              f"rss={s['rss_mib']}MiB heap={s['heap_mib']}MiB cpu={s['cpu_pct']}% cpu{a.server_cpu}-other={s['cpu0_other_pct']}% "
+              f"alive={s['alive']} "
               f"misbehaving={s['misbehaving_done']} (unexpected {s['misbehaving_unexpected']})", flush=True)
 
     # ---- the load stops; the server must give everything back
@@ -223,8 +246,11 @@ def main():
         svgchart.Panel("server RSS (MiB)", [svgchart.Series("RSS", xs, [s["rss_mib"] for s in samples])],
                        [("start", rss_base / 1024)]),
         svgchart.Panel("Java heap in use (MiB, GC.heap_info, between GCs)", [svgchart.Series("heap", xs, [s["heap_mib"] for s in samples])],
-                       [("after GC, before", heap_base / 1024), ("after GC, after", heap_after / 1024)]),
-        svgchart.Panel("server CPU (% of one core)", [svgchart.Series("cpu", xs, [s["cpu_pct"] for s in samples])]),
+                       [("after GC, before", heap_base / 1024)] + ([("after GC, after", heap_after / 1024)]
+                                                                     if abs(heap_after - heap_base) > 2048 else [])),
+        svgchart.Panel(f"CPU {a.server_cpu} (%): the server, and everything else on it", [
+            svgchart.Series("server", xs, [s["cpu_pct"] for s in samples]),
+            svgchart.Series("others+irq", xs, [s["cpu0_other_pct"] for s in samples])]),
     ]
     with open(os.path.join(a.out, svg_name), "w") as f:
         f.write(svgchart.render(panels, title=f"jepoll soak {stamp}: {verdict}", x_label="seconds into the run", x_min=0))
@@ -241,6 +267,12 @@ def main():
           f"- machine: {os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}", "",
           "## Checks", ""]
     md += [f"- {'✅' if v else '❌'} {k}" for k, v in checks.items()]
+    slow = sorted(samples, key=lambda x: x["rps"])[:max(1, len(samples) // 10)]
+    md += ["", f"Interference: CPU {a.server_cpu} is the server's alone as far as this run goes, yet other processes and "
+               f"interrupts kept it {sum(x['cpu0_other_pct'] for x in samples) / len(samples):.0f}% busy on average; in the "
+               f"slowest tenth of the samples ({min(x['rps'] for x in slow):.0f}..{max(x['rps'] for x in slow):.0f} req/s) "
+               f"{sum(x['cpu0_other_pct'] for x in slow) / len(slow):.0f}%. wrk shares CPU {a.client_cpu} with the "
+               "misbehaving clients. Throughput here is a health signal, not a benchmark."]
     md += ["", f"Descriptors were back at baseline {drain_s} s after the load stopped. "
                f"Server log: {warnings} WARNING/SEVERE lines.", "",
            f"![chart]({svg_name})", "",
@@ -251,11 +283,11 @@ def main():
         for sample in m_final.get("unexpected_samples", []):
             md.append(f"\n- `{sample}`")
     md += ["", "## Samples", "",
-           "| t (s) | req/s | errors | non-2xx | fds | RSS MiB | heap MiB | CPU % | GET | misbehaving done | unexpected |",
-           "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
+           f"| t (s) | req/s | errors | non-2xx | fds | RSS MiB | heap MiB | server CPU % | CPU {a.server_cpu} other % | GET | misbehaving done | unexpected |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
     for s in samples:
         md.append(f"| {s['t']} | {s['rps']:.0f} | {s['errors']} | {s['non2xx']} | {s['fds']} | {s['rss_mib']} | "
-                  f"{s['heap_mib']} | {s['cpu_pct']} | {s['alive']} | {s['misbehaving_done']} | {s['misbehaving_unexpected']} |")
+                  f"{s['heap_mib']} | {s['cpu_pct']} | {s['cpu0_other_pct']} | {s['alive']} | {s['misbehaving_done']} | {s['misbehaving_unexpected']} |")
     errs = [s for s in samples if s["error_detail"] and s["errors"]]
     if errs:
         md += ["", "wrk errors:", ""] + [f"- t={s['t']}: {s['error_detail']}" for s in errs]

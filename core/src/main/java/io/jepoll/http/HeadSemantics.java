@@ -201,14 +201,53 @@ final class HeadSemantics {
         }
     }
 
-    /** RFC 9112 §3.2: a Host value is uri-host [":" port]; these bytes can only be an attack or a broken client. */
+    /**
+     * RFC 9112 §3.2: a Host value must be uri-host [":" port] (RFC 3986 §3.2.2: IP-literal, or reg-name, which also
+     * covers IPv4address; port = *DIGIT); any other value gets 400. An empty value is valid (no authority).
+     */
     private static void checkHost(byte[] a, int vs, int ve) throws HttpException {
-        for (int p = vs; p < ve; p++) {
-            int b = a[p] & 0xFF;
-            if (b <= ' ' || b == 0x7F || b == '/' || b == '?' || b == '#' || b == '@') {
+        int p = vs;
+        if (p < ve && a[p] == '[') { // IP-literal = "[" ( IPv6address / IPvFuture ) "]"
+            int close = ++p;
+            while (close < ve && a[close] != ']') {
+                if (!isHostChar(a[close]) && a[close] != ':' && a[close] != '%') { // '%': RFC 6874 zone ID
+                    throw bad("invalid Host");
+                }
+                close++;
+            }
+            if (close == ve || close == p) {
                 throw bad("invalid Host");
             }
+            p = close + 1;
+        } else { // reg-name = *( unreserved / pct-encoded / sub-delims )
+            while (p < ve && a[p] != ':') {
+                if (a[p] == '%') {
+                    if (ve - p < 3 || Ascii.hexValue(a[p + 1]) < 0 || Ascii.hexValue(a[p + 2]) < 0) {
+                        throw bad("invalid Host");
+                    }
+                    p += 3;
+                } else if (isHostChar(a[p])) {
+                    p++;
+                } else {
+                    throw bad("invalid Host");
+                }
+            }
         }
+        if (p < ve) {
+            if (a[p] != ':') {
+                throw bad("invalid Host");
+            }
+            for (p++; p < ve; p++) {
+                if (a[p] < '0' || a[p] > '9') {
+                    throw bad("invalid port in Host");
+                }
+            }
+        }
+    }
+
+    /** RFC 3986 unreserved / sub-delims: ALPHA DIGIT "-" "." "_" "~" "!" "$" "&" "'" "(" ")" "*" "+" "," ";" "=". */
+    private static boolean isHostChar(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || "-._~!$&'()*+,;=".indexOf(b) >= 0;
     }
 
     /** RFC 9110 §8.6: 1*DIGIT; a list of equal values counts as one value. */

@@ -327,7 +327,7 @@ class FaultTest {
     }
 
     @Test
-    void peerThatNeverReadsResetsWhileTheWriterWaitsForTheBacklog() throws Exception {
+    void peerThatNeverReadsTheBodyResetsWhileItIsWritten() throws Exception {
         peerVanishesUnderAStream(false, true);
     }
 
@@ -397,7 +397,7 @@ class FaultTest {
     }
 
     @Test
-    void interruptedHandlerCountsAsAFailureToo() throws Exception {
+    void checkedExceptionFromAHandlerGives500Too() throws Exception {
         server.close();
         server = mode.builder().handler(req -> {
             throw new InterruptedIOException("provoked by FaultTest");

@@ -260,6 +260,11 @@ class SmugglingTest {
         r.add(refuse("RFC 9112 §3.2: two different Host lines → 400", id -> get(id, "Host: evil\r\n") + hidden(id)));
         r.add(refuse("RFC 9112 §3.2: Host with a space inside → 400", id -> "GET /" + id + "/req HTTP/1.1\r\nHost: a b\r\n\r\n" + hidden(id)));
         r.add(refuse("RFC 9110 §4.2.4: Host with userinfo → 400", id -> "GET /" + id + "/req HTTP/1.1\r\nHost: u@h\r\n\r\n" + hidden(id)));
+        for (String host : new String[]{"a<b", "a\"b", "a{b}", "a\\b", "a|b", "caf\u00e9", "a%zz", "a%4", "h:8o", "a:1:2",
+                "[::1", "[]", "[::1]x", "[::1]:8o", "[::<1]"}) {
+            r.add(refuse("RFC 9112 §3.2: Host " + host + " is not uri-host [\":\" port] → 400", id ->
+                    "GET /" + id + "/req HTTP/1.1\r\nHost: " + host + "\r\n\r\n" + hidden(id)));
+        }
 
         // ---- request line: RFC 9112 §3, §2.3
         r.add(refuse("RFC 9112 §3: two spaces after the method → 400", id -> "GET  /" + id + "/req HTTP/1.1\r\nHost: h\r\n\r\n" + hidden(id)));
@@ -314,6 +319,11 @@ class SmugglingTest {
                 id -> get(id, "X: caf\u00e9\tau lait\r\n"), id -> "GET /" + id + "/req []"));
         r.add(accept("RFC 9112 §3.2: empty Host value → accepted",
                 id -> "GET /" + id + "/req HTTP/1.1\r\nHost:\r\n\r\n", id -> "GET /" + id + "/req []"));
+        for (String host : new String[]{"[::1]:8080", "[fe80::1%25eth0]", "[v1.x]", "127.0.0.1:80", "xn--bcher-kva.example:443",
+                "a-b_c~d!$&'()*+,;=e", "a%2Db", "h:"}) {
+            r.add(accept("RFC 9112 §3.2: Host " + host + " (uri-host [\":\" port]) → accepted",
+                    id -> "GET /" + id + "/req HTTP/1.1\r\nHost: " + host + "\r\n\r\n", id -> "GET /" + id + "/req []"));
+        }
         r.add(accept("RFC 9112 §3.2: HTTP/1.0 without Host (keep-alive) → accepted",
                 id -> "GET /" + id + "/req HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", id -> "GET /" + id + "/req []"));
         r.add(accept("RFC 9112 §9.3: two pipelined requests with bodies are both answered in order",
