@@ -348,7 +348,7 @@ public final class Connection extends TimerWheel.Node {
             try {
                 handler.onClosed(this);
             } catch (RuntimeException | Error e) {
-                EventLoop.LOG.log(System.Logger.Level.ERROR, "connection handler failed in onClosed", e);
+                LoopLog.error("connection handler failed in onClosed", e);
             }
         }
     }

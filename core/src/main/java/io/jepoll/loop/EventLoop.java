@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * posted by other threads → expire timers → repeat; on the way out close every socket.
  */
 public final class EventLoop implements Executor, Poller.Sink {
-    static final System.Logger LOG = System.getLogger("io.jepoll");
 
     static {
         // Log records carry a timestamp, and the first one formatted loads the time-zone database from a file.
@@ -110,30 +109,44 @@ public final class EventLoop implements Executor, Poller.Sink {
     }
 
     private void run() {
+        int failures = 0; // consecutive iterations that threw
         try {
             while (shutdownDeadline < 0 || (liveCount > 0 && now < shutdownDeadline)) {
-                int timeout = (!tasks.isEmpty() || !readQueue.isEmpty()) ? 0 : wheel.millisToNextTick(now);
-                if (shutdownDeadline >= 0) {
-                    int left = (int) Math.max(0, shutdownDeadline - now);
-                    timeout = timeout < 0 ? left : Math.min(timeout, left);
+                try {
+                    iterate();
+                    failures = 0;
+                } catch (Throwable t) {
+                    // A bug or an exhausted resource must not silently end every connection of the
+                    // loop: report and go on; only a failure that repeats without end stops it.
+                    LoopLog.error("event loop " + index + ": unexpected failure, continuing", t);
+                    if (++failures >= 100) throw t;
                 }
-                busySince = 0;
-                poller.poll(timeout);
-                now = clock();
-                busySince = now;
-                poller.dispatch(this);
-                if (listener.ready && accepting) listener.acceptBatch();
-                runReadQueue();
-                wakeupPending.set(false); // after the poll, before the tasks: see execute()
-                runTasks();
-                wheel.advance(now);
             }
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "event loop " + index + " died", t);
+            LoopLog.error("event loop " + index + " died after repeated failures", t);
         } finally {
             closeEverything();
             terminated.countDown();
         }
+    }
+
+    /** One turn: wait, dispatch readiness, accept, retry reads, run tasks, expire timers. */
+    private void iterate() {
+        int timeout = (!tasks.isEmpty() || !readQueue.isEmpty()) ? 0 : wheel.millisToNextTick(now);
+        if (shutdownDeadline >= 0) {
+            int left = (int) Math.max(0, shutdownDeadline - now);
+            timeout = timeout < 0 ? left : Math.min(timeout, left);
+        }
+        busySince = 0;
+        poller.poll(timeout);
+        now = clock();
+        busySince = now;
+        poller.dispatch(this);
+        if (listener.ready && accepting) listener.acceptBatch();
+        runReadQueue();
+        wakeupPending.set(false); // after the poll, before the tasks: see execute()
+        runTasks();
+        wheel.advance(now);
     }
 
     @Override
@@ -142,7 +155,7 @@ public final class EventLoop implements Executor, Poller.Sink {
             try {
                 c.onEvents(events);
             } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.ERROR, "connection handler failed; closing the connection", e);
+                LoopLog.error("connection handler failed; closing the connection", e);
                 c.close();
             }
         } else if (owner instanceof Listener l) {
@@ -163,7 +176,7 @@ public final class EventLoop implements Executor, Poller.Sink {
             try {
                 c.readAgain();
             } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.ERROR, "connection handler failed; closing the connection", e);
+                LoopLog.error("connection handler failed; closing the connection", e);
                 c.close();
             }
         }
@@ -176,7 +189,7 @@ public final class EventLoop implements Executor, Poller.Sink {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.ERROR, "task failed on event loop " + index, e);
+                LoopLog.error("task failed on event loop " + index, e);
             }
             if (scratchOwner != null) scratchOwner.flush();
         }
@@ -195,7 +208,7 @@ public final class EventLoop implements Executor, Poller.Sink {
             c.attach(protocol.open(c));
             c.register();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not set up an accepted connection", e);
+            LoopLog.warn("could not set up an accepted connection", e);
             c.close();
         }
     }

@@ -84,7 +84,7 @@ public final class EventLoopGroup implements AutoCloseable {
             for (EventLoop l : loops) {
                 long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
                 if (!l.awaitTermination(left)) {
-                    EventLoop.LOG.log(System.Logger.Level.WARNING, "event loop " + l.index() + " did not stop in time");
+                    LoopLog.warn("event loop " + l.index() + " did not stop in time");
                 }
             }
         } catch (InterruptedException e) {

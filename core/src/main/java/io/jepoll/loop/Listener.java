@@ -19,6 +19,7 @@ final class Listener extends TimerWheel.Node {
     final Socket socket;
     boolean ready;
     private boolean paused;
+    private boolean warned;  // one warning per shortage, not one per retry
 
     Listener(EventLoop loop, Socket socket) {
         this.loop = loop;
@@ -41,13 +42,16 @@ final class Listener extends TimerWheel.Node {
                 loop.group.releaseConnection();
                 int err = socket.lastError();
                 if (err == Errno.EMFILE || err == Errno.ENFILE || err == Errno.ENOBUFS || err == Errno.ENOMEM) {
-                    EventLoop.LOG.log(System.Logger.Level.WARNING,
-                            "accept: " + Errno.name(err) + ", pausing accepts for " + RETRY_MILLIS + " ms");
+                    if (!warned) {
+                        LoopLog.warn("accept: " + Errno.name(err) + ", pausing accepts for " + RETRY_MILLIS + " ms");
+                        warned = true;
+                    }
                     pause();
                 }
                 if (err == Errno.ECONNABORTED || err == Errno.EPROTO) continue; // that client gave up; next
                 return;
             }
+            warned = false; // descriptors are back: a new shortage is worth a new warning
             loop.adopt(s);
         }
         // The batch ran out before the queue did: the listener is level-triggered, so the

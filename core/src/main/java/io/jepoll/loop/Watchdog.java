@@ -46,7 +46,7 @@ final class Watchdog {
             reported[i] = since;
             StringBuilder stack = new StringBuilder();
             for (StackTraceElement e : loop.thread().getStackTrace()) stack.append("\n\tat ").append(e);
-            EventLoop.LOG.log(System.Logger.Level.WARNING, "event loop " + loop.thread().getName() + " blocked for "
+            LoopLog.warn("event loop " + loop.thread().getName() + " blocked for "
                     + busy + " ms: a handler is blocking the loop thread and every connection on it waits"
                     + " (run blocking handlers with virtualThreads(true)). Loop thread stack:" + stack);
         }

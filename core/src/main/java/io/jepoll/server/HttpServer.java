@@ -66,9 +66,14 @@ public final class HttpServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        boolean first;
         synchronized (this) {
-            if (closed) return;
+            first = !closed;
             closed = true;
+        }
+        if (!first) {
+            awaitQuietly(); // a second caller returns when the first one's shutdown is done
+            return;
         }
         engine.shutdown(config.shutdownGrace().toMillis());
         virtualThreads.shutdownNow(); // handlers still running past the grace are interrupted
@@ -78,6 +83,14 @@ public final class HttpServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         stopped.countDown();
+    }
+
+    private void awaitQuietly() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Collects settings; every one has a default, only the handler is required. */
