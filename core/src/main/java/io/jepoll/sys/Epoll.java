@@ -25,15 +25,14 @@ public final class Epoll {
     /** A new epoll instance (close-on-exec). */
     public static int create() {
         Libc.Scratch s = Libc.scratch();
+        int fd;
         try {
-            int fd = (int) Libc.EPOLL_CREATE1.invokeExact(s.state, EPOLL_CLOEXEC);
-            if (fd < 0) throw new SysException("epoll_create1", s.errno());
-            return fd;
-        } catch (SysException e) {
-            throw e;
+            fd = (int) Libc.EPOLL_CREATE1.invokeExact(s.state, EPOLL_CLOEXEC);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (fd < 0) throw new SysException("epoll_create1", s.errno());
+        return fd;
     }
 
     /** Watches {@code fd} for {@code events}; the fd itself is the event's user data. */
@@ -59,14 +58,13 @@ public final class Epoll {
         ev.set(JAVA_INT_UNALIGNED, 0, events);
         ev.set(JAVA_INT_UNALIGNED, EpollEvents.DATA_OFFSET, fd);
         ev.set(JAVA_INT_UNALIGNED, EpollEvents.DATA_OFFSET + 4, 0);
+        int r;
         try {
-            int r = (int) Libc.EPOLL_CTL.invokeExact(s.state, epfd, op, fd, ev);
-            if (r < 0) throw new SysException(call, s.errno());
-        } catch (SysException e) {
-            throw e;
+            r = (int) Libc.EPOLL_CTL.invokeExact(s.state, epfd, op, fd, ev);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (r < 0) throw new SysException(call, s.errno());
     }
 
     /**
@@ -76,16 +74,15 @@ public final class Epoll {
      */
     public static int wait(int epfd, EpollEvents events, int timeoutMillis) {
         Libc.Scratch s = Libc.scratch();
+        int n;
         try {
-            int n = (int) Libc.EPOLL_WAIT.invokeExact(s.state, epfd, events.segment(), events.capacity(), timeoutMillis);
-            if (n >= 0) return n;
-            int errno = s.errno();
-            if (errno == Errno.EINTR) return -Errno.EINTR;
-            throw new SysException("epoll_wait", errno);
-        } catch (SysException e) {
-            throw e;
+            n = (int) Libc.EPOLL_WAIT.invokeExact(s.state, epfd, events.segment(), events.capacity(), timeoutMillis);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (n >= 0) return n;
+        int errno = s.errno();
+        if (errno == Errno.EINTR) return -Errno.EINTR;
+        throw new SysException("epoll_wait", errno);
     }
 }

@@ -15,15 +15,14 @@ public final class EventFd {
     /** A new non-blocking, close-on-exec eventfd with counter 0. */
     public static int create() {
         Libc.Scratch s = Libc.scratch();
+        int fd;
         try {
-            int fd = (int) Libc.EVENTFD.invokeExact(s.state, 0, EFD_NONBLOCK | EFD_CLOEXEC);
-            if (fd < 0) throw new SysException("eventfd", s.errno());
-            return fd;
-        } catch (SysException e) {
-            throw e;
+            fd = (int) Libc.EVENTFD.invokeExact(s.state, 0, EFD_NONBLOCK | EFD_CLOEXEC);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (fd < 0) throw new SysException("eventfd", s.errno());
+        return fd;
     }
 
     /** Adds 1 to the counter, making the fd readable. -EAGAIN (counter saturated) still means "awake". */

@@ -49,9 +49,9 @@ final class Libc {
     static final MethodHandle CLOSE = fn("close", JAVA_INT, JAVA_INT);
     static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    static final MethodHandle WRITEV = fn("writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle SENDFILE = fn("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
     static final MethodHandle OPEN = fn("open", JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle LSEEK = fn("lseek", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     /** read(2) into a Java array: critical (never blocks on a non-blocking socket). */
     static final MethodHandle READ_HEAP = fnCritical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     /** send(2) from a Java array, with MSG_NOSIGNAL so a vanished peer gives EPIPE, not SIGPIPE. */

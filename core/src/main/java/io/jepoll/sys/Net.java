@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
- * TCP sockets: socket, bind, listen, accept4, read, send, writev, shutdown, close and
+ * TCP sockets: socket, bind, listen, accept4, read, send, sendfile, shutdown, close and
  * socket options. Every socket is non-blocking and close-on-exec from birth.
  *
  * <p>I/O calls return a byte count or {@code -errno}; "would block" is {@code -EAGAIN},
@@ -52,15 +52,14 @@ public final class Net {
     /** A new non-blocking TCP socket for the given family ({@link #AF_INET} or {@link #AF_INET6}). */
     public static int socket(int family) {
         Libc.Scratch s = Libc.scratch();
+        int fd;
         try {
-            int fd = (int) Libc.SOCKET.invokeExact(s.state, family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw new SysException("socket", s.errno());
-            return fd;
-        } catch (SysException e) {
-            throw e;
+            fd = (int) Libc.SOCKET.invokeExact(s.state, family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (fd < 0) throw new SysException("socket", s.errno());
+        return fd;
     }
 
     /** The family a socket for this address needs. */
@@ -71,14 +70,13 @@ public final class Net {
     public static void bind(int fd, InetSocketAddress address) {
         Libc.Scratch s = Libc.scratch();
         int len = encode(address, s.addr);
+        int r;
         try {
-            int r = (int) Libc.BIND.invokeExact(s.state, fd, s.addr, len);
-            if (r < 0) throw new SysException("bind " + address, s.errno());
-        } catch (SysException e) {
-            throw e;
+            r = (int) Libc.BIND.invokeExact(s.state, fd, s.addr, len);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (r < 0) throw new SysException("bind " + address, s.errno());
     }
 
     /** Starts a non-blocking connect: returns 0, or -EINPROGRESS (115) while it completes, or -errno. */
@@ -95,14 +93,13 @@ public final class Net {
 
     public static void listen(int fd, int backlog) {
         Libc.Scratch s = Libc.scratch();
+        int r;
         try {
-            int r = (int) Libc.LISTEN.invokeExact(s.state, fd, backlog);
-            if (r < 0) throw new SysException("listen", s.errno());
-        } catch (SysException e) {
-            throw e;
+            r = (int) Libc.LISTEN.invokeExact(s.state, fd, backlog);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (r < 0) throw new SysException("listen", s.errno());
     }
 
     /**
@@ -173,17 +170,6 @@ public final class Net {
         }
     }
 
-    /** writev(2): {@code iov} holds {@code count} {@link IoVec} entries. Bytes written or -errno. */
-    public static long writev(int fd, IoVec iov, int count) {
-        Libc.Scratch s = Libc.scratch();
-        try {
-            long n = (long) Libc.WRITEV.invokeExact(s.state, fd, iov.segment(), count);
-            return n >= 0 ? n : -s.errno();
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
-    }
-
     /** shutdown(2): 0 or -errno (ENOTCONN when the peer is already gone is normal). */
     public static int shutdown(int fd, int how) {
         Libc.Scratch s = Libc.scratch();
@@ -209,28 +195,26 @@ public final class Net {
     public static void setOption(int fd, int level, int option, int value) {
         Libc.Scratch s = Libc.scratch();
         s.int1.set(JAVA_INT, 0, value);
+        int r;
         try {
-            int r = (int) Libc.SETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, 4);
-            if (r < 0) throw new SysException("setsockopt(" + level + "," + option + ")", s.errno());
-        } catch (SysException e) {
-            throw e;
+            r = (int) Libc.SETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, 4);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (r < 0) throw new SysException("setsockopt(" + level + "," + option + ")", s.errno());
     }
 
     public static int getOption(int fd, int level, int option) {
         Libc.Scratch s = Libc.scratch();
         s.len.set(JAVA_INT, 0, 4);
+        int r;
         try {
-            int r = (int) Libc.GETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, s.len);
-            if (r < 0) throw new SysException("getsockopt(" + level + "," + option + ")", s.errno());
-            return s.int1.get(JAVA_INT, 0);
-        } catch (SysException e) {
-            throw e;
+            r = (int) Libc.GETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, s.len);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (r < 0) throw new SysException("getsockopt(" + level + "," + option + ")", s.errno());
+        return s.int1.get(JAVA_INT, 0);
     }
 
     /** The address a socket is bound to (the real port after binding port 0). */
@@ -246,14 +230,13 @@ public final class Net {
     private static InetSocketAddress name(int fd, java.lang.invoke.MethodHandle call, String callName) {
         Libc.Scratch s = Libc.scratch();
         s.len.set(JAVA_INT, 0, (int) s.addr.byteSize());
+        int r;
         try {
-            int r = (int) call.invokeExact(s.state, fd, s.addr, s.len);
-            if (r < 0) throw new SysException(callName, s.errno());
-        } catch (SysException e) {
-            throw e;
+            r = (int) call.invokeExact(s.state, fd, s.addr, s.len);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
+        if (r < 0) throw new SysException(callName, s.errno());
         return decode(s.addr);
     }
 

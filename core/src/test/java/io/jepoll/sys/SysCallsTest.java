@@ -172,26 +172,4 @@ class SysCallsTest {
         }
     }
 
-    @Test
-    void writevGathersNativeSegments() throws Exception {
-        int lfd = listenOn("127.0.0.1");
-        InetSocketAddress bound = Net.localAddress(lfd);
-        try (Socket client = new Socket(bound.getAddress(), bound.getPort());
-             Arena arena = Arena.ofConfined();
-             IoVec iov = new IoVec(3)) {
-            int cfd = acceptBlocking(lfd);
-            MemorySegment a = arena.allocateFrom("HTTP/1.1 ", StandardCharsets.US_ASCII);
-            MemorySegment b = arena.allocateFrom("200 OK\r\n", StandardCharsets.US_ASCII);
-            iov.set(0, a, 0, a.byteSize() - 1); // without the NUL
-            iov.set(1, b, 0, b.byteSize() - 1);
-            iov.set(2, a, 5, 3);                // "1.1"
-            assertThat(Net.writev(cfd, iov, 3)).isEqualTo(9 + 8 + 3);
-            assertThat(new String(client.getInputStream().readNBytes(20), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200 OK\r\n1.1");
-            assertThatThrownBy(() -> iov.set(0, MemorySegment.ofArray(new byte[4]), 0, 4)).isInstanceOf(IllegalArgumentException.class);
-            assertThat(a.get(ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 'H');
-            Net.close(cfd);
-        } finally {
-            Net.close(lfd);
-        }
-    }
 }

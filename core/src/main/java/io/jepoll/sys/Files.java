@@ -1,0 +1,68 @@
+package io.jepoll.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Regular files for zero-copy sending: open(2) read-only, their size, and sendfile(2),
+ * which copies from the page cache to a socket without the bytes ever entering Java.
+ */
+public final class Files {
+    private Files() {}
+
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int SEEK_END = 2;
+
+    /** Opens {@code path} read-only and close-on-exec; returns the fd or throws {@link SysException}. */
+    public static int open(Path path) {
+        Libc.Scratch s = Libc.scratch();
+        int fd;
+        // One small allocation per opened file for the C string: files are opened per request, not per byte.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocateFrom(path.toString());
+            try {
+                fd = (int) Libc.OPEN.invokeExact(s.state, name, O_RDONLY | O_CLOEXEC);
+            } catch (Throwable t) {
+                throw Libc.linkageBug(t);
+            }
+        }
+        if (fd < 0) throw new SysException("open " + path, s.errno());
+        return fd;
+    }
+
+    /** The size of an open file in bytes (lseek to its end; sendfile takes explicit offsets, so the position is unused). */
+    public static long size(int fd) {
+        Libc.Scratch s = Libc.scratch();
+        long n;
+        try {
+            n = (long) Libc.LSEEK.invokeExact(s.state, fd, 0L, SEEK_END);
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+        if (n < 0) throw new SysException("lseek", s.errno());
+        return n;
+    }
+
+    /**
+     * Sends up to {@code count} bytes of file {@code inFd} from {@code offset} to socket
+     * {@code outFd}. Returns the bytes sent (0 at the end of the file), or -errno (-EAGAIN:
+     * the socket buffer is full; -EPIPE/-ECONNRESET: the peer is gone; -EIO: the file failed).
+     */
+    public static long sendfile(int outFd, int inFd, long offset, long count) {
+        Libc.Scratch s = Libc.scratch();
+        s.u64.set(JAVA_LONG, 0, offset);
+        long n;
+        try {
+            n = (long) Libc.SENDFILE.invokeExact(s.state, outFd, inFd, s.u64, count);
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+        if (n >= 0) return n;
+        int errno = s.errno();
+        return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
+    }
+}
