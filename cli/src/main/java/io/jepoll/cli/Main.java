@@ -58,7 +58,7 @@ public final class Main {
             if (t.write() != null) b.writeTimeout(t.write());
             if (t.shutdownGrace() != null) b.shutdownGrace(t.shutdownGrace());
             server = b.start();
-        } catch (RuntimeException e) {
+        } catch (java.net.BindException | RuntimeException e) {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
         }

@@ -1,7 +1,7 @@
 package io.jepoll.cli;
 
 import io.jepoll.http.HttpLimits;
-import io.jepoll.loop.Transport;
+import io.jepoll.server.Transport;
 import io.jepoll.loop.Trigger;
 
 import java.time.Duration;

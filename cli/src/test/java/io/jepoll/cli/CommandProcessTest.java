@@ -95,22 +95,42 @@ class CommandProcessTest {
         }
     }
 
-    @Test
-    void portInUseIsAOneLineErrorWithExitCode1() throws Exception {
-        Running first = start();
+    /**
+     * A second server on a taken port must fail, whatever its loop count: with several loops
+     * every listener sets SO_REUSEPORT, which would otherwise let it silently share the port.
+     * The first one keeps every connection: each of a run of new connections is answered by it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--loops=1", "--loops=2", "--loops=4", "--transport=nio", "--transport=threads"})
+    void portInUseIsAOneLineErrorWithExitCode1(String flag) throws Exception {
+        Running first = start("--loops", "2", "--echo");
+        Process second = null;
         try {
             List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--host", "127.0.0.1", "--port", String.valueOf(first.port()), "--loops", "1");
-            // One loop binds without SO_REUSEPORT, so it cannot share the port the first process holds.
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            String out = new String(p.getInputStream().readAllBytes());
-            assertThat(p.exitValue()).isEqualTo(1);
-            assertThat(out.trim()).startsWith("jepoll: cannot start:").contains("EADDRINUSE").doesNotContain("\n");
+                    "--host", "127.0.0.1", "--port", String.valueOf(first.port()), flag);
+            second = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            assertThat(second.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String out = new String(second.getInputStream().readAllBytes());
+            assertThat(second.exitValue()).isEqualTo(1);
+            assertThat(out.trim()).startsWith("jepoll: cannot start:").contains("address already in use").doesNotContain("\n");
+            // The first server still owns the port: each new connection reaches it (its echo mode
+            // tells it apart from a hello server).
+            for (int i = 0; i < 20; i++) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", first.port())) {
+                    s.setSoTimeout(10_000);
+                    String body = "n" + i;
+                    s.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+                            + body.length() + "\r\n\r\n" + body).getBytes());
+                    String reply = new String(s.getInputStream().readAllBytes());
+                    assertThat(reply).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + body);
+                }
+            }
         } finally {
+            if (second != null) second.destroyForcibly();
             first.process().destroy();
             first.process().waitFor(5, TimeUnit.SECONDS);
         }
     }
+
 }

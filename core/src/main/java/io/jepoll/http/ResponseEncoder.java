@@ -1,7 +1,5 @@
 package io.jepoll.http;
 
-import io.jepoll.loop.WriteBuffer;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,14 +17,18 @@ public final class ResponseEncoder {
     private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
     private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
 
-    /** Bodies smaller than this are copied next to the head; larger ones are written from their own array. */
+    /**
+     * Bodies smaller than this are copied next to the head, so head and body leave in one
+     * send; larger ones are returned to the caller to be sent from their own array. The only
+     * size threshold of the write path: below it a copy is cheaper than a second entry.
+     */
     public static final int INLINE_BODY_MAX = 16 * 1024;
 
     static byte[] ascii(String s) { return s.getBytes(StandardCharsets.ISO_8859_1); }
 
     /** Status line, the response's own fields and, for a fixed body, Content-Length. */
     static byte[] encodeHead(Response r) {
-        WriteBuffer b = new WriteBuffer(128);
+        OutputBuffer b = new OutputBuffer(128);
         b.putLatin1("HTTP/1.1 ").putDecimal(r.status()).put((byte) ' ').putLatin1(Status.reason(r.status())).put(CRLF);
         for (Response.Header h : r.headers()) b.putLatin1(h.name()).putLatin1(": ").putLatin1(h.value()).put(CRLF);
         if (!r.isStreamed() && !Status.forbidsBody(r.status())) {
@@ -45,12 +47,12 @@ public final class ResponseEncoder {
      * @param http10    the client speaks HTTP/1.0
      * @param keepAlive the connection stays open after this response
      */
-    public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, WriteBuffer out) {
+    public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, OutputBuffer out) {
         return encode(r, head, http10, keepAlive, System.currentTimeMillis(), out);
     }
 
-    /** As {@link #encode(Response, boolean, boolean, boolean, WriteBuffer)}, dated {@code epochMillis} (a clock the caller already read). */
-    public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, long epochMillis, WriteBuffer out) {
+    /** As {@link #encode(Response, boolean, boolean, boolean, OutputBuffer)}, dated {@code epochMillis} (a clock the caller already read). */
+    public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, long epochMillis, OutputBuffer out) {
         byte[] date = DateCache.line(epochMillis);
         if (keepAlive && !head && !http10) {
             byte[] whole = r.whole(date);
@@ -75,19 +77,28 @@ public final class ResponseEncoder {
     }
 
     /** "HTTP/1.1 100 Continue" (RFC 9110 §15.2.1), sent before reading a body the client holds back. */
-    public static void encodeContinue(WriteBuffer out) { out.put(CONTINUE); }
+    public static void encodeContinue(OutputBuffer out) { out.put(CONTINUE); }
 
     /** One chunk of a chunked body: size line, data, CRLF. Empty data writes nothing (it would end the body). */
-    public static void encodeChunk(byte[] data, int off, int len, WriteBuffer out) {
+    public static void encodeChunk(byte[] data, int off, int len, OutputBuffer out) {
         if (len == 0) return;
         out.putHex(len).put(CRLF).put(data, off, len).put(CRLF);
     }
 
+    /** The size line of a chunk of {@code len} bytes (non-zero), for callers that send the data from its own array. */
+    public static void encodeChunkSize(int len, OutputBuffer out) {
+        if (len <= 0) throw new IllegalArgumentException("a chunk size line for an empty chunk would end the body");
+        out.putHex(len).put(CRLF);
+    }
+
+    /** The CRLF that ends a chunk's data. */
+    public static void encodeChunkEnd(OutputBuffer out) { out.put(CRLF); }
+
     /** The last chunk and an empty trailer section. */
-    public static void encodeLastChunk(WriteBuffer out) { out.put(LAST_CHUNK); }
+    public static void encodeLastChunk(OutputBuffer out) { out.put(LAST_CHUNK); }
 
     /** A minimal response for a refused request: text body, Connection: close. */
-    public static void encodeError(int status, String reason, WriteBuffer out) {
+    public static void encodeError(int status, String reason, OutputBuffer out) {
         byte[] body = (status + " " + Status.reason(status) + (reason == null || reason.isEmpty() ? "" : ": " + reason) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         out.putLatin1("HTTP/1.1 ").putDecimal(status).put((byte) ' ').putLatin1(Status.reason(status)).put(CRLF)

@@ -1,29 +1,27 @@
 package io.jepoll.loop;
 
+import io.jepoll.sys.Errno;
 import io.jepoll.sys.Linux;
+import io.jepoll.sys.SysException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 
 /**
- * How connections are served. {@link #EPOLL} (Linux epoll through the FFM API) and
- * {@link #NIO} (a portable java.nio Selector) are event loops: one thread serves many
- * connections. {@link #THREADS} and {@link #VIRTUAL} are the blocking model the tutorial
- * argues against, a thread per connection (platform or virtual), kept so the difference
- * can be measured with the same HTTP code; event loops run only the first two.
+ * Where an event loop gets its readiness from and how it talks to sockets (redis's ae.c
+ * calls this the "api"): {@link #EPOLL}, Linux epoll through the FFM API, or {@link #NIO},
+ * a portable java.nio Selector. Everything above a backend is the same code.
  */
-public enum Transport {
-    EPOLL, NIO, THREADS, VIRTUAL;
+public enum Backend {
+    EPOLL, NIO;
 
     /** epoll where it works (Linux x86-64/aarch64), java.nio everywhere else. */
-    public static Transport best() { return Linux.isAvailable() ? EPOLL : NIO; }
+    public static Backend best() { return Linux.isAvailable() ? EPOLL : NIO; }
 
-    /** Whether this transport can run on this machine. */
+    /** Whether this backend can run on this machine. */
     public boolean isAvailable() { return this != EPOLL || Linux.isAvailable(); }
-
-    /** True for the event-loop transports, false for a thread per connection. */
-    public boolean isEventDriven() { return this == EPOLL || this == NIO; }
 
     /** The lower-case name used on the command line and in logs. */
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -32,20 +30,60 @@ public enum Transport {
         return switch (this) {
             case EPOLL -> new EpollPoller(maxEvents);
             case NIO -> new NioPoller();
-            default -> throw new IllegalArgumentException(label() + " is not an event-loop transport");
         };
     }
 
-    Socket listen(InetSocketAddress address, boolean reusePort, int backlog) {
-        if (this == EPOLL) return EpollSocket.listen(address, reusePort, backlog);
-        try {
-            return NioSocket.listen(address, reusePort, backlog);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
-        }
+    /** A listening socket; an address someone else holds is a {@link BindException}. */
+    Socket listen(InetSocketAddress address, boolean reusePort, int backlog) throws BindException {
+        return switch (this) {
+            case EPOLL -> {
+                try {
+                    yield EpollSocket.listen(address, reusePort, backlog);
+                } catch (SysException e) {
+                    throw bindFailure(address, e);
+                }
+            }
+            case NIO -> {
+                try {
+                    yield NioSocket.listen(address, reusePort, backlog);
+                } catch (BindException e) {
+                    throw inUse(address, e.getMessage());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    /**
+     * Fails with {@link BindException} if anyone already holds {@code address}: binds it
+     * once without SO_REUSEPORT (but with SO_REUSEADDR, so connections of an earlier run in
+     * TIME_WAIT do not count) and releases it at once. See EventLoopGroup for why.
+     */
+    void probe(InetSocketAddress address) throws BindException {
+        listen(address, false, 1).close();
     }
 
     boolean supportsReusePort() {
         return this == EPOLL || NioSocket.supportsReusePort();
+    }
+
+    private static BindException bindFailure(InetSocketAddress address, SysException e) {
+        if (e.errno() == Errno.EADDRINUSE) return inUse(address, null);
+        if (e.errno() == Errno.EADDRNOTAVAIL || e.errno() == Errno.EACCES) {
+            BindException b = new BindException("cannot bind " + address + ": " + Errno.name(e.errno()));
+            b.initCause(e);
+            return b;
+        }
+        throw e; // not an address problem: a bug or a resource shortage, say it as it is
+    }
+
+    private static BindException inUse(InetSocketAddress address, String detail) {
+        return new BindException("address already in use: " + hostPort(address) + (detail == null ? "" : " (" + detail + ")"));
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

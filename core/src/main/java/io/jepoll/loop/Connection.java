@@ -1,39 +1,65 @@
 package io.jepoll.loop;
 
-import io.jepoll.sys.Errno;
-
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 
 /**
  * One accepted TCP connection, owned by one {@link EventLoop} for its whole life. Every
  * method must be called on that loop's thread (use {@link EventLoop#execute} from others).
  *
- * <p>Writing: bytes go into the loop's shared scratch buffer (or this connection's backlog
- * when the socket is already behind) and leave in one write when the current callback
- * returns. If the kernel takes only part, the rest is copied into a backlog that exists
- * only while needed; the connection then waits for EPOLLOUT and stops reading until the
- * backlog is written (backpressure). An idle connection holds no buffer at all.
+ * <h2>Life</h2>
+ * <pre>
+ *            closeAfterWrite()                 queue empty                 EOF, error, 2 s or 1 MiB
+ *   OPEN ─────────────────────────► CLOSING ─────────────────► LINGERING ─────────────────────────► CLOSED
+ *     │                               │   output shut down; the peer's last bytes     ▲    ▲
+ *     │                               │   are read and dropped so that our final      │    │
+ *     │                               │   response is not destroyed by a reset        │    │
+ *     │                               └── peer already done / sent nothing more ──────┘    │
+ *     └──────────── close(): reset, EPOLLERR/HUP, a timeout, a failed write ───────────────┘
+ * </pre>
+ * Writing is allowed only while OPEN; {@link #moveTo} is the one place the state changes.
+ *
+ * <h2>Writing</h2>
+ * Small writes are appended to the loop's shared scratch buffer and leave in one send when
+ * the current callback returns ({@link #flush}), so pipelined responses share a system
+ * call. {@link #writeShared} (an array that will not change) and {@link #writeFile} (a
+ * region of a file, sent by sendfile) are never copied. Whatever the kernel does not take
+ * waits in an {@link OutboundQueue} that exists only while needed; the connection then
+ * waits for EPOLLOUT and stops reading until the queue is empty (backpressure), and the
+ * handler hears {@link ConnectionHandler#onWriteBlocked} on every stall and progress, so a
+ * write deadline applies to every kind of output alike. An idle connection holds no buffer.
  */
-public final class Connection extends TimerWheel.Node {
-    /** Writes at least this large skip the scratch copy and go straight from the caller's array. */
-    private static final int DIRECT_WRITE_MIN = 32 * 1024;
+public final class Connection extends IoHandle {
     /** How long a closing connection keeps draining the peer's bytes so our last response is not reset. */
     private static final long LINGER_MILLIS = 2_000;
     private static final long LINGER_MAX_BYTES = 1 << 20;
 
+    enum State {
+        OPEN, CLOSING, LINGERING, CLOSED;
+
+        boolean canMoveTo(State next) {
+            return switch (this) {
+                case OPEN -> next == CLOSING || next == CLOSED;
+                case CLOSING -> next == LINGERING || next == CLOSED;
+                case LINGERING -> next == CLOSED;
+                case CLOSED -> false;
+            };
+        }
+    }
+
     private final EventLoop loop;
     private final Socket socket;
     private ConnectionHandler handler;
+    private State state = State.OPEN;
 
-    private WriteBuffer backlog;          // unsent bytes; null when the kernel took everything
+    private OutboundQueue queue;          // what the kernel has not taken; null when it took everything
+    private boolean corked;               // TCP_CORK is on until the end of this flush
     private boolean readPaused;           // by the protocol
     private boolean inputEnded;           // EOF seen
-    private boolean readReady;            // edge mode: bytes may remain unread
-    private boolean closeRequested;       // close once the backlog is written
-    private boolean lingering;            // output shut down; discarding input until EOF
-    private boolean lingerWanted = true;  // the peer may still be sending (e.g. a refused body)
+    private boolean readReady;            // bytes may be waiting that no new readiness report will announce
+    private boolean peerMaySend = true;   // CLOSING: linger for the peer's bytes (e.g. a refused body)
     private long lingerBytes;
-    private boolean closed;
     boolean queuedForRead;                // in the loop's retry queue (edge budget ran out)
 
     // The loop's intrusive list of live connections: no set, no per-connection entry object.
@@ -48,128 +74,190 @@ public final class Connection extends TimerWheel.Node {
 
     public EventLoop loop() { return loop; }
 
-    public boolean isOpen() { return !closed; }
+    public boolean isOpen() { return state != State.CLOSED; }
+
+    /** True once a close was asked for (or done): nothing more can be written. */
+    public boolean isClosing() { return state != State.OPEN; }
 
     /** The client's address (a system call each time: call it only when you need it). */
-    public InetSocketAddress remoteAddress() { return closed ? null : socket.remoteAddress(); }
+    public InetSocketAddress remoteAddress() { return state == State.CLOSED ? null : socket.remoteAddress(); }
+
+    private void moveTo(State next) {
+        if (!state.canMoveTo(next)) throw new IllegalStateException("connection: " + state + " -> " + next);
+        state = next;
+    }
 
     // ---------------------------------------------------------------- writing
 
-    /**
-     * The buffer to append output to; it leaves when the current callback (or task) returns,
-     * or at {@link #flush()}.
-     */
-    public WriteBuffer out() {
-        if (backlog != null) return backlog;
+    public void write(byte[] b) { write(b, 0, b.length); }
+
+    /** Queues a copy of {@code b[off, off+len)}; it leaves when the current callback returns (or at {@link #flush}). */
+    public void write(byte[] b, int off, int len) {
+        if (state != State.OPEN || len == 0) return;
+        if (queue != null) {
+            queue.addCopy(b, off, len);
+            return;
+        }
         Connection owner = loop.scratchOwner;
         if (owner != this) {
             if (owner != null) owner.flush();
             loop.scratchOwner = this;
         }
-        return loop.scratch;
+        loop.scratch.put(b, off, len);
     }
 
-    public void write(byte[] b) { write(b, 0, b.length); }
-
-    /** Queues {@code b[off, off+len)}; large arrays are written straight from the caller's array. */
-    public void write(byte[] b, int off, int len) {
-        if (closed || closeRequested || len == 0) return;
-        if (len < DIRECT_WRITE_MIN || backlog != null) {
-            out().put(b, off, len);
-            return;
+    /**
+     * Queues {@code b[off, off+len)} without copying it: the array must not change until it
+     * has been sent (response bodies are immutable). What was written before goes first.
+     */
+    public void writeShared(byte[] b, int off, int len) {
+        if (state != State.OPEN || len == 0) return;
+        if (queue == null) {
+            sendScratch();
+            if (state == State.CLOSED) return;
         }
-        flush();
-        if (closed) return;
-        if (backlog == null) {
-            int n = writeSome(b, off, len);
+        if (queue == null) {
+            cork();
+            int n = sendBytes(b, off, len);
             if (n < 0) {
                 close();
                 return;
             }
+            if (n == len) return;
             off += n;
             len -= n;
+            block().addShared(b, off, len);
+            return;
         }
-        if (len > 0) {
-            boolean wasBlocked = backlog != null;
-            if (backlog == null) backlog = new WriteBuffer(len);
-            backlog.put(b, off, len);
-            updateInterest();
-            if (!wasBlocked) handler.onWriteBlocked(this);
-        }
+        queue.addShared(b, off, len);
     }
 
-    /** Bytes queued but not yet accepted by the kernel. */
-    public int backlogBytes() { return backlog == null ? 0 : backlog.readable(); }
+    /** Opens a regular file for {@link #writeFile}, the way this connection's backend sends files best. */
+    public OpenFile openFile(Path path) throws IOException { return socket.openFile(path); }
 
-    /** True while earlier output waits for the socket to drain. */
-    public boolean isWriteBlocked() { return backlog != null; }
-
-    /** Hands queued output to the kernel now. Called by the loop after every callback. */
-    public void flush() {
-        if (closed) return;
-        if (loop.scratchOwner == this) {
-            loop.scratchOwner = null;
-            WriteBuffer s = loop.scratch;
-            if (!s.isEmpty()) {
-                boolean cork = loop.config.tcpCork();
-                if (cork) socket.setCork(true);
-                int n = writeSome(s.array(), s.start(), s.readable());
-                if (n >= 0 && n < s.readable()) {
-                    backlog = new WriteBuffer(s.readable() - n);
-                    backlog.put(s.array(), s.start() + n, s.readable() - n);
-                    handler.onWriteBlocked(this);
-                }
-                if (cork && n >= 0) socket.setCork(false); // uncork: the last partial frame leaves now
-                s.clear();
-                s.shrinkIfLarger(1 << 20, loop.config.readBufferSize());
+    /**
+     * Queues {@code count} bytes of {@code file} from {@code offset}, sent by the kernel
+     * (sendfile) after what was written before. With {@code closeWhenDone} the connection
+     * closes the file once this region has left, or when the connection closes first;
+     * otherwise the caller still owns it (several regions of one file, for instance).
+     */
+    public void writeFile(OpenFile file, long offset, long count, boolean closeWhenDone) {
+        if (offset < 0 || count < 0) throw new IllegalArgumentException("negative file region: " + offset + "+" + count);
+        if (state != State.OPEN || count == 0) {
+            if (closeWhenDone) file.close();
+            return;
+        }
+        if (queue == null) sendScratch();
+        if (state == State.CLOSED) {
+            if (closeWhenDone) file.close();
+            return;
+        }
+        if (queue == null) {
+            cork();
+            while (count > 0) {
+                long n = socket.transfer(file, offset, count);
                 if (n < 0) {
+                    if (n == Socket.FILE_FAILED) LoopLog.warn("a file being sent failed or shrank; closing the connection");
+                    if (closeWhenDone) file.close();
                     close();
                     return;
                 }
-                updateInterest();
+                if (n == 0) break;
+                offset += n;
+                count -= n;
             }
+            if (count == 0) {
+                if (closeWhenDone) file.close();
+                return;
+            }
+            block().addFile(file, offset, count, closeWhenDone);
+            return;
         }
-        if (backlog == null && closeRequested && !lingering) startLinger();
+        queue.addFile(file, offset, count, closeWhenDone);
+    }
+
+    /** Bytes written but not yet taken by the kernel (the queue; the scratch leaves before this matters). */
+    public long queuedBytes() { return queue == null ? 0 : queue.bytes(); }
+
+    /** True while earlier output waits for the socket to drain. */
+    public boolean isWriteBlocked() { return queue != null; }
+
+    /** Hands the output of this callback to the kernel now. Called by the loop after every callback. */
+    public void flush() {
+        if (state == State.CLOSED) return;
+        sendScratch();
+        if (state == State.CLOSED) return;
+        if (corked) { // uncork: the last partial segment leaves now
+            corked = false;
+            socket.setCork(false);
+        }
+        if (queue == null && state == State.CLOSING) startLinger();
+    }
+
+    private void cork() {
+        if (!corked && loop.config.tcpCork()) {
+            corked = true;
+            socket.setCork(true);
+        }
+    }
+
+    /** Sends this connection's bytes in the loop scratch (if it holds them); what is left goes to the queue. */
+    private void sendScratch() {
+        if (loop.scratchOwner != this) return;
+        loop.scratchOwner = null;
+        ByteBuf s = loop.scratch;
+        if (s.isEmpty()) return;
+        cork();
+        int n = sendBytes(s.array(), s.start(), s.readable());
+        if (n >= 0 && n < s.readable()) block().addCopy(s.array(), s.start() + n, s.readable() - n);
+        s.clear();
+        s.shrinkIfLarger(1 << 20, loop.config.readBufferSize());
+        if (n < 0) close();
     }
 
     /** Writes as much as the kernel takes; returns bytes written, or -1 when the peer is gone. */
-    private int writeSome(byte[] b, int off, int len) {
+    private int sendBytes(byte[] b, int off, int len) {
         int done = 0;
         while (done < len) {
             int n = socket.write(b, off + done, len - done);
-            if (n > 0) {
-                done += n;
-            } else if (n == -Errno.EAGAIN || n == 0) {
-                break;
-            } else {
-                return -1; // EPIPE, ECONNRESET, ...: nobody is listening any more
-            }
+            if (n > 0) done += n;
+            else if (n == 0) break;
+            else return -1;
         }
         return done;
     }
 
-    /** EPOLLOUT: write the backlog; once empty, resume reading. */
-    void onWritable() {
-        if (backlog == null || closed) return; // edge mode reports writability it was not asked for
-        int n = writeSome(backlog.array(), backlog.start(), backlog.readable());
-        if (n < 0) {
+    /** The kernel is behind: start the queue, watch for writability, tell the handler (a write deadline starts). */
+    private OutboundQueue block() {
+        queue = new OutboundQueue();
+        updateInterest();
+        handler.onWriteBlocked(this);
+        return queue;
+    }
+
+    /** EPOLLOUT: send from the queue; once it is empty, resume reading. */
+    private void onWritable() {
+        if (queue == null || state == State.CLOSED) return; // edge mode reports writability it was not asked for
+        long before = queue.bytes();
+        int r = queue.sendTo(socket);
+        if (r < 0) {
+            if (r == Socket.FILE_FAILED) LoopLog.warn("a file being sent failed or shrank; closing the connection");
             close();
             return;
         }
-        backlog.consume(n);
-        if (!backlog.isEmpty()) {
-            if (n > 0) handler.onWriteBlocked(this); // progress: a stall deadline starts over
+        if (!queue.isEmpty()) {
+            if (queue.bytes() < before) handler.onWriteBlocked(this); // progress: a stall deadline starts over
             return;
         }
-        backlog = null;
+        queue = null;
         updateInterest();
-        if (closeRequested) {
+        if (state == State.CLOSING) {
             startLinger();
             return;
         }
         handler.onDrained(this);
         flush();
-        if (readReady && !closed) loop.readLater(this);
+        if (readReady && state == State.OPEN) loop.readLater(this);
     }
 
     // ---------------------------------------------------------------- reading
@@ -182,22 +270,20 @@ public final class Connection extends TimerWheel.Node {
     }
 
     public void resumeReading() {
-        if (!readPaused || closed) return;
+        if (!readPaused || state == State.CLOSED) return;
         readPaused = false;
         updateInterest();
         if (readReady) loop.readLater(this);
     }
 
-    public boolean isReadPaused() { return readPaused; }
-
     /** Readiness to read: one read in level mode; in edge mode read until drained or out of budget. */
-    void onReadable(boolean peerClosed) {
-        if (closed) return;
-        if (lingering) {
+    private void onReadable(boolean peerClosed) {
+        if (state == State.CLOSED) return;
+        if (state == State.LINGERING) {
             discardInput();
             return;
         }
-        if (readPaused || backlog != null || inputEnded) {
+        if (readPaused || queue != null || inputEnded) {
             readReady = true;
             return;
         }
@@ -209,8 +295,8 @@ public final class Connection extends TimerWheel.Node {
             if (n > 0) {
                 handler.onRead(this, buf, 0, n);
                 flush();
-                if (closed) return;
-                if (readPaused || backlog != null || lingering) {
+                if (state == State.CLOSED) return;
+                if (readPaused || queue != null || state == State.LINGERING) {
                     readReady = true; // stopped early: there may be more in the kernel
                     return;
                 }
@@ -233,11 +319,11 @@ public final class Connection extends TimerWheel.Node {
                 handler.onReadEnd(this);
                 flush();
                 return;
-            } else if (n == -Errno.EAGAIN) {
+            } else if (n == Socket.AGAIN) {
                 readReady = false;
                 return;
             } else {
-                close(); // ECONNRESET and friends: the peer is gone
+                close(); // a reset: the peer is gone
                 return;
             }
         }
@@ -253,20 +339,21 @@ public final class Connection extends TimerWheel.Node {
 
     /** Calls {@link ConnectionHandler#onTimeout} after {@code millis} unless reset or cancelled. */
     public void setTimeout(long millis) {
-        if (!closed) loop.wheel.schedule(this, loop.now() + millis);
+        if (state != State.CLOSED) loop.wheel.schedule(this, loop.now() + millis);
     }
 
     public void cancelTimeout() { loop.wheel.cancel(this); }
 
     @Override
     void expire() {
-        if (closed) return;
-        if (lingering) {
-            close();
-            return;
+        switch (state) {
+            case CLOSED -> { }
+            case LINGERING -> close();
+            case OPEN, CLOSING -> {
+                handler.onTimeout(this);
+                flush();
+            }
         }
-        handler.onTimeout(this);
-        flush();
     }
 
     // ---------------------------------------------------------------- closing
@@ -285,29 +372,28 @@ public final class Connection extends TimerWheel.Node {
      * a FIN, and the linger (shutdown, a wakeup, a read, a close) is saved.
      */
     public void closeAfterWrite(boolean expectMoreInput) {
-        if (closed || closeRequested) return;
-        closeRequested = true;
-        lingerWanted = expectMoreInput;
+        if (state != State.OPEN) return;
+        moveTo(State.CLOSING);
+        peerMaySend = expectMoreInput;
         flush();
     }
 
-    public boolean isClosing() { return closeRequested || closed; }
-
+    /** CLOSING with everything sent: linger for the peer's last bytes, or close at once when none can come. */
     private void startLinger() {
         if (inputEnded) {
             close();
             return;
         }
-        if (!lingerWanted) {
+        if (!peerMaySend) {
             int n = socket.read(loop.readBuffer, 0, loop.readBuffer.length);
-            if (n <= 0) { // nothing unread (EAGAIN), EOF, or an error: close sends no reset
+            if (n <= 0) { // nothing unread (AGAIN), EOF, or a reset: a close now sends no reset
                 close();
                 return;
             }
             lingerBytes = n; // bytes were waiting after all: drain them before closing
             readReady = true;
         }
-        lingering = true;
+        moveTo(State.LINGERING);
         readPaused = false;
         socket.shutdownOutput();
         loop.wheel.schedule(this, loop.now() + LINGER_MILLIS);
@@ -317,30 +403,33 @@ public final class Connection extends TimerWheel.Node {
 
     private void discardInput() {
         byte[] buf = loop.readBuffer;
-        while (!closed) {
+        while (state == State.LINGERING) {
             int n = socket.read(buf, 0, buf.length);
             if (n > 0) {
                 lingerBytes += n;
                 if (lingerBytes > LINGER_MAX_BYTES) close();
-            } else if (n == -Errno.EAGAIN) {
+            } else if (n == Socket.AGAIN) {
                 readReady = false;
                 return;
             } else {
-                close(); // EOF or error: the peer has everything we sent
+                close(); // EOF or a reset: the peer has everything we sent
             }
         }
     }
 
-    /** Closes at once: the fd, the timer, the backlog. The handler hears {@code onClosed}. */
+    /** Closes at once: the fd, the timer, the queue (and its files). The handler hears {@code onClosed}. */
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (state == State.CLOSED) return;
+        moveTo(State.CLOSED);
         loop.wheel.cancel(this);
         if (loop.scratchOwner == this) {
             loop.scratch.clear();
             loop.scratchOwner = null;
         }
-        backlog = null;
+        if (queue != null) {
+            queue.release();
+            queue = null;
+        }
         loop.poller.remove(socket);
         socket.close();
         loop.connectionClosed(this);
@@ -353,7 +442,7 @@ public final class Connection extends TimerWheel.Node {
         }
     }
 
-    // ---------------------------------------------------------------- interest
+    // ---------------------------------------------------------------- readiness
 
     void register() {
         int interest = loop.edge
@@ -365,15 +454,15 @@ public final class Connection extends TimerWheel.Node {
 
     /** Level mode: ask for what we can act on now, and only call epoll_ctl when that changes. */
     private void updateInterest() {
-        if (closed || loop.edge) return; // edge mode registered everything once, for good
+        if (state == State.CLOSED || loop.edge) return; // edge mode registered everything once, for good
         int want = 0;
-        if (lingering || (!readPaused && !inputEnded && backlog == null)) want |= Interest.READ | Interest.READ_HANGUP;
-        if (backlog != null) want |= Interest.WRITE;
+        if (state == State.LINGERING || (!readPaused && !inputEnded && queue == null)) want |= Interest.READ | Interest.READ_HANGUP;
+        if (queue != null) want |= Interest.WRITE;
         if (want != socket.registered) loop.poller.modify(socket, want);
     }
 
-    /** Dispatch of one readiness report from the poller. */
-    void onEvents(int events) {
+    @Override
+    void onReady(int events) {
         // EPOLLERR: a reset or ICMP error; EPOLLHUP: both directions are shut. Either way
         // nothing we write can arrive, and level mode would report it forever: close now.
         if ((events & (Interest.ERROR | Interest.HANGUP)) != 0) {
@@ -386,7 +475,11 @@ public final class Connection extends TimerWheel.Node {
         }
     }
 
-    Socket socket() { return socket; }
+    @Override
+    void failed(Throwable t) {
+        LoopLog.error("connection handler failed; closing the connection", t);
+        close();
+    }
 
     ConnectionHandler handler() { return handler; }
 }

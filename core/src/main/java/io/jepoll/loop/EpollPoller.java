@@ -10,19 +10,16 @@ import io.jepoll.sys.Net;
  * the owner, so dispatch allocates nothing. An eventfd in the interest list wakes the loop.
  */
 final class EpollPoller implements Poller {
-    private static final Object WAKEUP = new Object();
-
     private final int epfd;
     private final int wakeFd;
     private final EpollEvents events;
-    private Object[] owners = new Object[1024];
+    private IoHandle[] owners = new IoHandle[1024];
 
     EpollPoller(int maxEvents) {
         epfd = Epoll.create();
         try {
             wakeFd = EventFd.create();
             Epoll.add(epfd, wakeFd, Epoll.EPOLLIN);
-            ownerAt(wakeFd, WAKEUP);
             events = new EpollEvents(maxEvents);
         } catch (RuntimeException e) {
             Net.close(epfd);
@@ -30,9 +27,9 @@ final class EpollPoller implements Poller {
         }
     }
 
-    private void ownerAt(int fd, Object owner) {
+    private void ownerAt(int fd, IoHandle owner) {
         if (fd >= owners.length) {
-            Object[] bigger = new Object[Math.max(fd + 1, owners.length * 2)];
+            IoHandle[] bigger = new IoHandle[Math.max(fd + 1, owners.length * 2)];
             System.arraycopy(owners, 0, bigger, 0, owners.length);
             owners = bigger;
         }
@@ -72,17 +69,17 @@ final class EpollPoller implements Poller {
     }
 
     @Override
-    public void dispatch(Sink sink) {
+    public void dispatch() {
         int n = ready;
         ready = 0;
         for (int i = 0; i < n; i++) {
             int fd = events.fd(i);
-            Object owner = fd < owners.length ? owners[fd] : null;
-            if (owner == WAKEUP) {
+            if (fd == wakeFd) {
                 EventFd.drain(wakeFd);
-            } else if (owner != null) { // null: closed earlier in this same batch
-                sink.ready(owner, events.events(i));
+                continue;
             }
+            IoHandle owner = fd < owners.length ? owners[fd] : null;
+            if (owner != null) owner.ready(events.events(i)); // null: closed earlier in this same batch
         }
     }
 

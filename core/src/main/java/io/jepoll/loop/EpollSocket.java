@@ -1,34 +1,79 @@
 package io.jepoll.loop;
 
 import io.jepoll.sys.Errno;
+import io.jepoll.sys.Files;
 import io.jepoll.sys.Net;
+import io.jepoll.sys.SysException;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 
-/** A socket of the epoll transport: a bare file descriptor. */
+/**
+ * A socket of the epoll backend: a bare file descriptor. This class is where errno ends:
+ * it turns the system calls' {@code -errno} results into the loop's values
+ * ({@link Socket#AGAIN}, {@link Socket#GONE}, {@link AcceptFailure}).
+ */
 final class EpollSocket extends Socket {
     final int fd;
-    private int lastError;
+    private AcceptFailure lastFailure;
     private boolean closed;
 
     EpollSocket(int fd) { this.fd = fd; }
 
     @Override
-    int read(byte[] b, int off, int len) { return Net.read(fd, b, off, len); }
+    int read(byte[] b, int off, int len) {
+        int n = Net.read(fd, b, off, len);
+        return n >= 0 ? n : n == -Errno.EAGAIN ? AGAIN : GONE;
+    }
 
     @Override
-    int write(byte[] b, int off, int len) { return Net.send(fd, b, off, len); }
+    int write(byte[] b, int off, int len) {
+        int n = Net.send(fd, b, off, len);
+        return n >= 0 ? n : n == -Errno.EAGAIN ? 0 : GONE; // EPIPE, ECONNRESET, ...: nobody listens any more
+    }
+
+    @Override
+    long transfer(OpenFile file, long offset, long count) {
+        long n = Files.sendfile(fd, ((NativeFile) file).fd, offset, count);
+        if (n > 0) return n;
+        if (n == 0) return FILE_FAILED; // end of file before the promised length: the file shrank
+        if (n == -Errno.EAGAIN) return 0;
+        return n == -Errno.EPIPE || n == -Errno.ECONNRESET || n == -Errno.ENOTCONN ? GONE : FILE_FAILED;
+    }
+
+    @Override
+    OpenFile openFile(Path path) throws IOException {
+        int f;
+        try {
+            f = Files.open(path);
+        } catch (SysException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        try {
+            return new NativeFile(f, Files.size(f));
+        } catch (SysException e) {
+            Net.close(f);
+            throw new IOException(e.getMessage(), e);
+        }
+    }
 
     @Override
     Socket accept() {
         int c = Net.accept(fd);
         if (c >= 0) return new EpollSocket(c);
-        lastError = c == -Errno.EAGAIN ? 0 : -c;
+        int errno = -c;
+        lastFailure = switch (errno) {
+            case Errno.EAGAIN -> null;
+            case Errno.EMFILE, Errno.ENFILE, Errno.ENOBUFS, Errno.ENOMEM -> new AcceptFailure(AcceptFailure.Kind.NO_RESOURCES, Errno.name(errno));
+            case Errno.ECONNABORTED, Errno.EPROTO -> new AcceptFailure(AcceptFailure.Kind.CLIENT_GONE, Errno.name(errno));
+            default -> new AcceptFailure(AcceptFailure.Kind.OTHER, Errno.name(errno));
+        };
         return null;
     }
 
     @Override
-    int lastError() { return lastError; }
+    AcceptFailure lastAcceptFailure() { return lastFailure; }
 
     @Override
     void shutdownOutput() { Net.shutdown(fd, Net.SHUT_WR); }
@@ -70,6 +115,28 @@ final class EpollSocket extends Socket {
         } catch (RuntimeException e) {
             Net.close(fd);
             throw e;
+        }
+    }
+
+    /** A file as a descriptor, for sendfile(2). */
+    static final class NativeFile extends OpenFile {
+        final int fd;
+        private final long size;
+        private boolean closed;
+
+        NativeFile(int fd, long size) {
+            this.fd = fd;
+            this.size = size;
+        }
+
+        @Override
+        public long size() { return size; }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            Net.close(fd);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * accepted. The cycle, as in the tutorial: wait → dispatch readiness → accept → run tasks
  * posted by other threads → expire timers → repeat; on the way out close every socket.
  */
-public final class EventLoop implements Executor, Poller.Sink {
+public final class EventLoop implements Executor {
 
     static {
         // Log records carry a timestamp, and the first one formatted loads the time-zone database from a file.
@@ -26,7 +26,7 @@ public final class EventLoop implements Executor, Poller.Sink {
     final Poller poller;
     final boolean edge;
     final byte[] readBuffer;
-    final WriteBuffer scratch;
+    final ByteBuf scratch;
     Connection scratchOwner;
     final TimerWheel wheel;
 
@@ -53,9 +53,9 @@ public final class EventLoop implements Executor, Poller.Sink {
         this.config = config;
         this.protocol = protocol;
         this.edge = config.trigger() == Trigger.EDGE;
-        this.poller = config.transport().newPoller(config.maxEvents());
+        this.poller = config.backend().newPoller(config.maxEvents());
         this.readBuffer = new byte[config.readBufferSize()];
-        this.scratch = new WriteBuffer(config.readBufferSize());
+        this.scratch = new ByteBuf(config.readBufferSize());
         this.now = clock();
         this.wheel = new TimerWheel(50, 512, now);
         this.listener = new Listener(this, listenSocket);
@@ -141,26 +141,12 @@ public final class EventLoop implements Executor, Poller.Sink {
         poller.poll(timeout);
         now = clock();
         busySince = now;
-        poller.dispatch(this);
+        poller.dispatch();
         if (listener.ready && accepting) listener.acceptBatch();
         runReadQueue();
         wakeupPending.set(false); // after the poll, before the tasks: see execute()
         runTasks();
         wheel.advance(now);
-    }
-
-    @Override
-    public void ready(Object owner, int events) {
-        if (owner instanceof Connection c) {
-            try {
-                c.onEvents(events);
-            } catch (RuntimeException | Error e) {
-                LoopLog.error("connection handler failed; closing the connection", e);
-                c.close();
-            }
-        } else if (owner instanceof Listener l) {
-            l.ready = true; // accepted after the whole ready list, see Listener
-        }
     }
 
     /** Edge mode: a connection that used its read budget comes back after the others. */
@@ -176,8 +162,7 @@ public final class EventLoop implements Executor, Poller.Sink {
             try {
                 c.readAgain();
             } catch (RuntimeException | Error e) {
-                LoopLog.error("connection handler failed; closing the connection", e);
-                c.close();
+                c.failed(e);
             }
         }
     }

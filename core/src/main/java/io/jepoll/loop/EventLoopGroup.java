@@ -1,5 +1,6 @@
 package io.jepoll.loop;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Several event loops serving one address: each has its own listening socket bound with
  * SO_REUSEPORT, so the kernel spreads new connections across them and no lock or hand-off
  * sits between accept and the loop that serves the connection.
+ *
+ * <p>SO_REUSEPORT also lets any other process of the same user join the group, which would
+ * silently take a share of our connections. So before binding the group we bind the
+ * address once <em>without</em> it: that bind fails if anybody holds the address, with or
+ * without SO_REUSEPORT, and the failure is reported as the port being in use. The probe is
+ * released before the group binds; two servers started within the same microseconds could
+ * still both pass it, a window we accept for keeping one socket per loop.
  */
 public final class EventLoopGroup implements AutoCloseable {
     private final LoopConfig config;
@@ -18,33 +26,38 @@ public final class EventLoopGroup implements AutoCloseable {
     private volatile boolean stopping;
     private final Watchdog watchdog;
 
-    private EventLoopGroup(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) {
+    private EventLoopGroup(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) throws BindException {
         this.config = config;
-        Transport t = config.transport();
-        if (!t.isEventDriven()) throw new IllegalArgumentException(t.label() + " is not an event-loop transport (use epoll or nio)");
+        Backend backend = config.backend();
         boolean reusePort = loopCount > 1;
-        if (reusePort && !t.supportsReusePort()) {
-            throw new IllegalArgumentException("several loops need SO_REUSEPORT, which " + t.label() + " lacks here; use one loop");
+        if (reusePort && !backend.supportsReusePort()) {
+            throw new IllegalArgumentException("several loops need SO_REUSEPORT, which " + backend.label() + " lacks here; use one loop");
         }
+        // Port 0 asks the kernel for a free port: nobody holds it, no probe needed.
+        if (reusePort && address.getPort() != 0) backend.probe(address);
         List<Socket> sockets = new ArrayList<>();
         try {
-            Socket first = t.listen(address, reusePort, config.backlog());
+            Socket first = backend.listen(address, reusePort, config.backlog());
             sockets.add(first);
-            // Port 0 asks the kernel for a free port: the other loops must join that one.
+            // With port 0 the other loops must join the port the kernel chose.
             InetSocketAddress bound = first.localAddress();
             this.localAddress = bound;
-            for (int i = 1; i < loopCount; i++) sockets.add(t.listen(bound, true, config.backlog()));
+            for (int i = 1; i < loopCount; i++) sockets.add(backend.listen(bound, true, config.backlog()));
             for (int i = 0; i < loopCount; i++) loops.add(new EventLoop(this, i, config, protocol, sockets.get(i)));
             this.watchdog = new Watchdog(List.copyOf(loops), config.stallWarnMillis());
-        } catch (RuntimeException e) {
+        } catch (BindException | RuntimeException e) {
             for (EventLoop l : loops) l.closeUnstarted();
             for (int i = loops.size(); i < sockets.size(); i++) sockets.get(i).close();
             throw e;
         }
     }
 
-    /** Binds {@code address} once per loop and starts the loops. */
-    public static EventLoopGroup start(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) {
+    /**
+     * Binds {@code address} once per loop and starts the loops.
+     *
+     * @throws BindException when the address is in use (by anyone) or cannot be bound here
+     */
+    public static EventLoopGroup start(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) throws BindException {
         if (loopCount < 1) throw new IllegalArgumentException("need at least one loop: " + loopCount);
         EventLoopGroup g = new EventLoopGroup(address, loopCount, config, protocol);
         for (EventLoop l : g.loops) l.start();

@@ -1,7 +1,5 @@
 package io.jepoll.loop;
 
-import io.jepoll.sys.Errno;
-
 /**
  * A loop's listening socket. Accepting happens after the loop has dispatched the whole
  * ready list, so a descriptor number freed by a close in this batch cannot be handed to a
@@ -11,7 +9,7 @@ import io.jepoll.sys.Errno;
  * listener stops asking for EPOLLIN (a level-triggered listener with a full backlog would
  * otherwise wake the loop forever) and tries again a little later.
  */
-final class Listener extends TimerWheel.Node {
+final class Listener extends IoHandle {
     private static final int ACCEPTS_PER_WAKEUP = 64;
     private static final long RETRY_MILLIS = 100;
 
@@ -40,16 +38,20 @@ final class Listener extends TimerWheel.Node {
             Socket s = socket.accept();
             if (s == null) {
                 loop.group.releaseConnection();
-                int err = socket.lastError();
-                if (err == Errno.EMFILE || err == Errno.ENFILE || err == Errno.ENOBUFS || err == Errno.ENOMEM) {
-                    if (!warned) {
-                        LoopLog.warn("accept: " + Errno.name(err) + ", pausing accepts for " + RETRY_MILLIS + " ms");
-                        warned = true;
+                AcceptFailure f = socket.lastAcceptFailure();
+                if (f == null) return; // nobody else is waiting
+                switch (f.kind()) {
+                    case CLIENT_GONE -> { continue; } // that client gave up; take the next
+                    case NO_RESOURCES -> {
+                        if (!warned) {
+                            LoopLog.warn("accept: " + f.detail() + ", pausing accepts for " + RETRY_MILLIS + " ms");
+                            warned = true;
+                        }
+                        pause();
+                        return;
                     }
-                    pause();
+                    case OTHER -> { return; } // the next poll reports the listener again
                 }
-                if (err == Errno.ECONNABORTED || err == Errno.EPROTO) continue; // that client gave up; next
-                return;
             }
             warned = false; // descriptors are back: a new shortage is worth a new warning
             loop.adopt(s);
@@ -80,6 +82,12 @@ final class Listener extends TimerWheel.Node {
         paused = false;
         loop.poller.modify(socket, Interest.READ);
     }
+
+    @Override
+    void onReady(int events) { ready = true; } // accepted after the whole ready list, see the class comment
+
+    @Override
+    void failed(Throwable t) { LoopLog.error("listener failed", t); }
 
     void close() {
         loop.wheel.cancel(this);

@@ -2,9 +2,11 @@ package io.jepoll.loop;
 
 /**
  * How a group of event loops runs. Sizes are bounded: each loop holds one read buffer and
- * one write scratch of {@code readBufferSize}, whatever the number of connections.
+ * one write scratch of {@code readBufferSize}, whatever the number of connections. Build
+ * one with {@link #builder()} or change one with {@link #toBuilder()}: a new setting is a
+ * new component and one builder method, not another copy of every argument.
  *
- * @param transport       epoll or java.nio
+ * @param backend         epoll or java.nio
  * @param trigger         level or edge (edge needs epoll)
  * @param readBufferSize  bytes per read(2); also the initial write scratch size
  * @param edgeReadBudget  edge mode: reads per connection per wakeup before others get a turn
@@ -17,17 +19,17 @@ package io.jepoll.loop;
  * @param maxConnections  open connections per group; accepting pauses at the limit
  * @param stallWarnMillis warn (with the loop's stack) when a loop is busy this long without polling
  */
-public record LoopConfig(Transport transport, Trigger trigger, int readBufferSize, int edgeReadBudget,
+public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, int edgeReadBudget,
                          int maxEvents, boolean tcpNoDelay, boolean tcpCork, int receiveBuffer,
                          int sendBuffer, int backlog, int maxConnections, long stallWarnMillis) {
 
     public LoopConfig {
-        if (transport == null || trigger == null) throw new IllegalArgumentException("transport and trigger are required");
-        if (trigger == Trigger.EDGE && transport != Transport.EPOLL) {
-            throw new IllegalArgumentException("edge-triggered mode needs the epoll transport (java.nio is level-triggered)");
+        if (backend == null || trigger == null) throw new IllegalArgumentException("backend and trigger are required");
+        if (trigger == Trigger.EDGE && backend != Backend.EPOLL) {
+            throw new IllegalArgumentException("edge-triggered mode needs the epoll backend (java.nio is level-triggered)");
         }
-        if (!transport.isAvailable()) {
-            throw new IllegalArgumentException("the epoll transport is not available here: " + io.jepoll.sys.Linux.unavailableReason());
+        if (!backend.isAvailable()) {
+            throw new IllegalArgumentException("the epoll backend is not available here: " + io.jepoll.sys.Linux.unavailableReason());
         }
         if (readBufferSize < 1024 || readBufferSize > (16 << 20)) throw new IllegalArgumentException("readBufferSize out of [1 KiB, 16 MiB]: " + readBufferSize);
         if (edgeReadBudget < 1) throw new IllegalArgumentException("edgeReadBudget must be >= 1");
@@ -38,39 +40,63 @@ public record LoopConfig(Transport transport, Trigger trigger, int readBufferSiz
         if (stallWarnMillis < 1) throw new IllegalArgumentException("stallWarnMillis must be >= 1");
     }
 
-    public static LoopConfig defaults() {
-        return new LoopConfig(Transport.best(), Trigger.LEVEL, 64 * 1024, 16, 1024, false, false, 0, 0, 4096, 100_000, 1000);
-    }
+    public static LoopConfig defaults() { return builder().build(); }
 
-    public LoopConfig withTransport(Transport t) {
-        return new LoopConfig(t, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork, receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis);
-    }
+    public static Builder builder() { return new Builder(); }
 
-    public LoopConfig withTrigger(Trigger t) {
-        return new LoopConfig(transport, t, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork, receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis);
-    }
+    public Builder toBuilder() { return new Builder(this); }
 
-    public LoopConfig withTcpNoDelay(boolean on) {
-        return new LoopConfig(transport, trigger, readBufferSize, edgeReadBudget, maxEvents, on, tcpCork, receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis);
-    }
+    public LoopConfig withBackend(Backend b) { return toBuilder().backend(b).build(); }
 
-    public LoopConfig withTcpCork(boolean on) {
-        return new LoopConfig(transport, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, on, receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis);
-    }
+    public LoopConfig withTrigger(Trigger t) { return toBuilder().trigger(t).build(); }
 
-    public LoopConfig withSocketBuffers(int receive, int send) {
-        return new LoopConfig(transport, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork, receive, send, backlog, maxConnections, stallWarnMillis);
-    }
+    /** Every setting with its default; {@link #build()} checks them together. */
+    public static final class Builder {
+        private Backend backend = Backend.best();
+        private Trigger trigger = Trigger.LEVEL;
+        private int readBufferSize = 64 * 1024;
+        private int edgeReadBudget = 16;
+        private int maxEvents = 1024;
+        private boolean tcpNoDelay;
+        private boolean tcpCork;
+        private int receiveBuffer;
+        private int sendBuffer;
+        private int backlog = 4096;
+        private int maxConnections = 100_000;
+        private long stallWarnMillis = 1000;
 
-    public LoopConfig withReadBufferSize(int size) {
-        return new LoopConfig(transport, trigger, size, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork, receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis);
-    }
+        private Builder() {}
 
-    public LoopConfig withMaxConnections(int max) {
-        return new LoopConfig(transport, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork, receiveBuffer, sendBuffer, backlog, max, stallWarnMillis);
-    }
+        private Builder(LoopConfig c) {
+            backend = c.backend;
+            trigger = c.trigger;
+            readBufferSize = c.readBufferSize;
+            edgeReadBudget = c.edgeReadBudget;
+            maxEvents = c.maxEvents;
+            tcpNoDelay = c.tcpNoDelay;
+            tcpCork = c.tcpCork;
+            receiveBuffer = c.receiveBuffer;
+            sendBuffer = c.sendBuffer;
+            backlog = c.backlog;
+            maxConnections = c.maxConnections;
+            stallWarnMillis = c.stallWarnMillis;
+        }
 
-    public LoopConfig withStallWarnMillis(long millis) {
-        return new LoopConfig(transport, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork, receiveBuffer, sendBuffer, backlog, maxConnections, millis);
+        public Builder backend(Backend b) { backend = b; return this; }
+        public Builder trigger(Trigger t) { trigger = t; return this; }
+        public Builder readBufferSize(int n) { readBufferSize = n; return this; }
+        public Builder edgeReadBudget(int n) { edgeReadBudget = n; return this; }
+        public Builder maxEvents(int n) { maxEvents = n; return this; }
+        public Builder tcpNoDelay(boolean on) { tcpNoDelay = on; return this; }
+        public Builder tcpCork(boolean on) { tcpCork = on; return this; }
+        public Builder socketBuffers(int receive, int send) { receiveBuffer = receive; sendBuffer = send; return this; }
+        public Builder backlog(int n) { backlog = n; return this; }
+        public Builder maxConnections(int n) { maxConnections = n; return this; }
+        public Builder stallWarnMillis(long ms) { stallWarnMillis = ms; return this; }
+
+        public LoopConfig build() {
+            return new LoopConfig(backend, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork,
+                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis);
+        }
     }
 }

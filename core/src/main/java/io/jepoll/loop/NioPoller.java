@@ -67,7 +67,7 @@ final class NioPoller implements Poller {
     }
 
     @Override
-    public void dispatch(Sink sink) {
+    public void dispatch() {
         var keys = selector.selectedKeys();
         for (SelectionKey key : keys) {
             if (!key.isValid()) continue;
@@ -75,7 +75,7 @@ final class NioPoller implements Poller {
             int events = 0;
             if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) events |= Interest.READ;
             if ((ready & SelectionKey.OP_WRITE) != 0) events |= Interest.WRITE;
-            sink.ready(key.attachment(), events);
+            ((IoHandle) key.attachment()).ready(events);
         }
         keys.clear();
     }

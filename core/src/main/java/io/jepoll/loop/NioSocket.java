@@ -1,26 +1,27 @@
 package io.jepoll.loop;
 
-import io.jepoll.sys.Errno;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
- * A socket of the portable java.nio transport. Failures the epoll transport reports as
- * -errno surface here as IOExceptions; they are mapped to the nearest errno so the loop
- * code above sees one vocabulary.
+ * A socket of the portable java.nio backend. Failures surface here as IOExceptions; they
+ * are turned into the loop's values ({@link Socket#AGAIN}, {@link Socket#GONE},
+ * {@link AcceptFailure}) so the code above sees one vocabulary whichever the backend.
  */
 final class NioSocket extends Socket {
     final SelectableChannel channel;
     private final SocketChannel stream;           // null for a listening socket
     private final ServerSocketChannel server;     // null for a connection
     private ByteBuffer wrapped;                    // reused while the loop passes the same array
-    private int lastError;
+    private AcceptFailure lastFailure;
 
     private NioSocket(SocketChannel stream, ServerSocketChannel server) {
         this.stream = stream;
@@ -60,19 +61,42 @@ final class NioSocket extends Socket {
     int read(byte[] b, int off, int len) {
         try {
             int n = stream.read(wrap(b, off, len));
-            return n < 0 ? 0 : n == 0 ? -Errno.EAGAIN : n;
+            return n < 0 ? 0 : n == 0 ? AGAIN : n;
         } catch (IOException e) {
-            return -Errno.ECONNRESET;
+            return GONE;
         }
     }
 
     @Override
     int write(byte[] b, int off, int len) {
         try {
-            int n = stream.write(wrap(b, off, len));
-            return n == 0 && len > 0 ? -Errno.EAGAIN : n;
+            return stream.write(wrap(b, off, len));
         } catch (IOException e) {
-            return -Errno.EPIPE;
+            return GONE;
+        }
+    }
+
+    @Override
+    long transfer(OpenFile file, long offset, long count) {
+        FileChannel f = ((ChannelFile) file).channel;
+        try {
+            long n = f.transferTo(offset, count, stream);
+            if (n == 0 && offset >= f.size()) return FILE_FAILED; // the file shrank under us
+            return n;
+        } catch (IOException e) {
+            // transferTo does not say which side failed: ask the socket.
+            return stream.isConnected() && stream.isOpen() ? FILE_FAILED : GONE;
+        }
+    }
+
+    @Override
+    OpenFile openFile(Path path) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return new ChannelFile(ch, ch.size());
+        } catch (IOException e) {
+            ch.close();
+            throw e;
         }
     }
 
@@ -81,20 +105,21 @@ final class NioSocket extends Socket {
         try {
             SocketChannel c = server.accept();
             if (c == null) {
-                lastError = 0;
+                lastFailure = null;
                 return null;
             }
             c.configureBlocking(false);
             return new NioSocket(c, null);
         } catch (IOException e) {
-            // "Too many open files" is the one that matters: back off like on EMFILE.
-            lastError = String.valueOf(e.getMessage()).contains("Too many open files") ? Errno.EMFILE : Errno.ECONNABORTED;
+            // java.nio does not say why: EMFILE and a reset client look the same. Treat every
+            // failure as a shortage; the pause costs a 100 ms retry at worst, a spin never.
+            lastFailure = new AcceptFailure(AcceptFailure.Kind.NO_RESOURCES, String.valueOf(e.getMessage()));
             return null;
         }
     }
 
     @Override
-    int lastError() { return lastError; }
+    AcceptFailure lastAcceptFailure() { return lastFailure; }
 
     @Override
     void shutdownOutput() {
@@ -153,6 +178,29 @@ final class NioSocket extends Socket {
             return stream == null ? null : (InetSocketAddress) stream.getRemoteAddress();
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** A file as a FileChannel, for transferTo (sendfile underneath where the JDK can). */
+    static final class ChannelFile extends OpenFile {
+        final FileChannel channel;
+        private final long size;
+
+        ChannelFile(FileChannel channel, long size) {
+            this.channel = channel;
+            this.size = size;
+        }
+
+        @Override
+        public long size() { return size; }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // a read-only file has nothing to lose on close
+            }
         }
     }
 }

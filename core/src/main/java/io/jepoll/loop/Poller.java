@@ -1,13 +1,11 @@
 package io.jepoll.loop;
 
 /**
- * The readiness source of one event loop: epoll on Linux, a java.nio Selector elsewhere.
+ * The readiness source of one event loop ({@link Backend}): epoll on Linux, a java.nio
+ * Selector elsewhere.
  * All methods but {@link #wakeup()} are called from the loop thread only.
  */
 interface Poller extends AutoCloseable {
-
-    /** Receives each ready socket's owner and its ready bits ({@link Interest}). */
-    interface Sink { void ready(Object owner, int events); }
 
     void add(Socket s, int interest);
 
@@ -20,10 +18,11 @@ interface Poller extends AutoCloseable {
     int poll(int timeoutMillis);
 
     /**
-     * Reports the sockets found ready by the last {@link #poll}. Separate from waiting so the
-     * loop can read its clock between the two: callbacks see the time they run at.
+     * Calls {@link IoHandle#ready} for each socket found ready by the last {@link #poll}.
+     * Separate from waiting so the loop can read its clock between the two: callbacks see
+     * the time they run at.
      */
-    void dispatch(Sink sink);
+    void dispatch();
 
     /** Makes a blocked or the next {@link #poll} return at once. Any thread. */
     void wakeup();

@@ -1,27 +1,46 @@
 package io.jepoll.loop;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
 /**
- * One OS socket as the loop sees it: a listening socket or a connection, whichever the
- * transport. I/O returns byte counts or {@code -errno} (see {@link io.jepoll.sys.Errno}),
- * never throws for what the network does.
+ * One OS socket as the loop sees it, whichever the backend: a listening socket or a
+ * connection. This is the seam under {@link Connection}: everything the connection sends
+ * or receives passes through these few calls, and results are the loop's own values,
+ * never errno numbers or exceptions for what the network does. A TLS layer fits here as
+ * one more kind of socket that wraps another: it turns {@link #write}/{@link #transfer}
+ * into records and {@link #read} into plaintext, and the connection above stays the same.
  */
-abstract class Socket {
-    /** Who handles this socket's readiness: a {@link Connection} or a {@link Listener}. */
-    Object owner;
+abstract sealed class Socket permits EpollSocket, NioSocket {
+    /** {@link #read}: nothing to read now. */
+    static final int AGAIN = -1;
+    /** Any I/O call: the peer reset or the connection failed; close it. */
+    static final int GONE = -2;
+    /** {@link #transfer}: the file could not be read, or ended before the promised length. */
+    static final int FILE_FAILED = -3;
+
+    /** Who handles this socket's readiness. */
+    IoHandle owner;
     /** The interest bits the poller currently holds for this socket; -1 when not registered. */
     int registered = -1;
 
-    /** Bytes read into {@code b[off, off+len)}, 0 at end of stream, or -errno (-EAGAIN: none yet). */
+    /** Bytes read into {@code b[off, off+len)}; 0 at end of stream; {@link #AGAIN}; {@link #GONE}. */
     abstract int read(byte[] b, int off, int len);
 
-    /** Bytes accepted by the kernel from {@code b[off, off+len)}, or -errno (-EAGAIN: buffer full). */
+    /** Bytes of {@code b[off, off+len)} the kernel took (0: its buffer is full), or {@link #GONE}. */
     abstract int write(byte[] b, int off, int len);
 
-    /** A new connection, or null when none is waiting; {@code -errno} reported through {@link #lastError()}. */
+    /** Bytes of {@code file[offset, offset+count)} the kernel took (0: buffer full), {@link #GONE} or {@link #FILE_FAILED}. */
+    abstract long transfer(OpenFile file, long offset, long count);
+
+    /** Opens a regular file the way this backend sends files best. */
+    abstract OpenFile openFile(Path path) throws IOException;
+
+    /** A new connection, or null: then {@link #lastAcceptFailure()} says why (null: none was waiting). */
     abstract Socket accept();
 
-    /** The errno of the last failed {@link #accept()}, 0 if none. */
-    abstract int lastError();
+    abstract AcceptFailure lastAcceptFailure();
 
     abstract void shutdownOutput();
 
@@ -33,7 +52,7 @@ abstract class Socket {
 
     abstract void close();
 
-    abstract java.net.InetSocketAddress localAddress();
+    abstract InetSocketAddress localAddress();
 
-    abstract java.net.InetSocketAddress remoteAddress();
+    abstract InetSocketAddress remoteAddress();
 }

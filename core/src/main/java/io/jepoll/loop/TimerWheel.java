@@ -15,8 +15,6 @@ final class TimerWheel {
 
         /** Called on the loop thread when the deadline passed; the node is no longer scheduled. */
         abstract void expire();
-
-        final boolean isScheduled() { return slot >= 0; }
     }
 
     private final long tickMillis;
@@ -34,8 +32,6 @@ final class TimerWheel {
         this.dueList = slots;
         this.currentTick = nowMillis / tickMillis;
     }
-
-    int size() { return size; }
 
     /** (Re)schedules {@code node} to expire at {@code deadlineMillis} (same clock as {@link #advance}). */
     void schedule(Node node, long deadlineMillis) {

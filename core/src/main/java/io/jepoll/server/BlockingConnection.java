@@ -1,12 +1,11 @@
 package io.jepoll.server;
 
 import io.jepoll.http.HttpException;
+import io.jepoll.http.OutputBuffer;
 import io.jepoll.http.Request;
 import io.jepoll.http.RequestParser;
 import io.jepoll.http.Response;
 import io.jepoll.http.ResponseEncoder;
-import io.jepoll.http.Status;
-import io.jepoll.loop.WriteBuffer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +63,7 @@ final class BlockingConnection implements Runnable {
         InputStream in = socket.getInputStream();
         OutputStream os = socket.getOutputStream();
         RequestParser parser = new RequestParser(rt.config.limits());
-        WriteBuffer out = new WriteBuffer(4096);
+        OutputBuffer out = new OutputBuffer(4096);
         byte[] buf = new byte[16 * 1024];
         boolean inBody = false;
         long headDeadline = 0;
@@ -78,7 +77,7 @@ final class BlockingConnection implements Runnable {
             try {
                 n = in.read(buf);
             } catch (SocketTimeoutException e) {
-                if (parser.inProgress()) refuse(os, out, 408, inBody ? "request body stalled" : "request head not received in time");
+                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW);
                 return;
             }
             if (n < 0) return; // EOF: whatever was complete has been answered
@@ -96,7 +95,7 @@ final class BlockingConnection implements Runnable {
                     case NEED_MORE -> { }
                     case HEAD_COMPLETE -> {
                         inBody = true;
-                        if (off == n && parser.request().expectContinue()) {
+                        if (ExchangePolicy.sendContinue(parser.request(), off < n)) {
                             ResponseEncoder.encodeContinue(out);
                             flush(os, out);
                         }
@@ -118,36 +117,31 @@ final class BlockingConnection implements Runnable {
     }
 
     /** Answers one request; returns whether the connection stays open. */
-    private boolean answer(Request req, OutputStream os, WriteBuffer out) throws IOException {
-        boolean head = req.isMethod("HEAD");
-        boolean http10 = req.versionMinor() == 0;
+    private boolean answer(Request req, OutputStream os, OutputBuffer out) throws IOException {
         Response r = rt.call(req);
-        // After the handler: a shutdown that began while it ran makes this the last response.
-        boolean keepAlive = req.keepAlive() && !engine.isStopping();
-        if (r.isStreamed() && !head && !Status.forbidsBody(r.status())) {
-            if (http10) keepAlive = false; // the body ends at close
-            ResponseEncoder.encode(r, false, http10, keepAlive, out);
+        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, engine.isStopping());
+        byte[] rest = a.encode(System.currentTimeMillis(), out);
+        if (a.streamed()) {
             flush(os, out);
-            ChunkedOutputStream body = new ChunkedOutputStream(os, !http10);
+            ChunkedOutputStream body = new ChunkedOutputStream(os, a.chunked());
             r.writer().writeTo(body); // an exception here leaves the body unterminated: the client sees it fail
             body.finish();
-            return keepAlive;
+            return a.keepAlive();
         }
-        byte[] rest = ResponseEncoder.encode(r, head, http10, keepAlive, out);
         if (rest != null) {
             flush(os, out);
             os.write(rest);
         }
-        return keepAlive;
+        return a.keepAlive();
     }
 
-    private void refuse(OutputStream os, WriteBuffer out, int status, String reason) throws IOException {
-        ResponseEncoder.encodeError(status, reason, out);
+    private void refuse(OutputStream os, OutputBuffer out, int status, String reason) throws IOException {
+        ExchangePolicy.refuse(status, reason, out);
         flush(os, out);
         socket.shutdownOutput();
     }
 
-    private static void flush(OutputStream os, WriteBuffer out) throws IOException {
+    private static void flush(OutputStream os, OutputBuffer out) throws IOException {
         if (out.isEmpty()) return;
         os.write(out.array(), out.start(), out.readable());
         out.clear();

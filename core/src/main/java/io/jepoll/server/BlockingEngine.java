@@ -1,9 +1,8 @@
 package io.jepoll.server;
 
-import io.jepoll.loop.Transport;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,21 +26,37 @@ final class BlockingEngine implements Engine {
     private final Set<BlockingConnection> live = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    BlockingEngine(HttpRuntime rt) {
+    BlockingEngine(HttpRuntime rt) throws BindException {
         this.rt = rt;
         ServerConfig config = rt.config;
         try {
             server = new ServerSocket();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a server socket: " + e.getMessage(), e);
+        }
+        try {
             server.setReuseAddress(true);
             server.bind(config.address(), config.loop().backlog());
+        } catch (BindException e) {
+            closeQuietly();
+            throw new BindException("address already in use: " + config.address() + " (" + e.getMessage() + ")");
         } catch (IOException e) {
+            closeQuietly();
             throw new UncheckedIOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
         }
         slots = new Semaphore(config.loop().maxConnections());
-        threads = config.loop().transport() == Transport.VIRTUAL
+        threads = config.transport() == Transport.VIRTUAL
                 ? Thread.ofVirtual().name("jepoll-conn-", 0)
                 : Thread.ofPlatform().name("jepoll-conn-", 0).daemon();
         acceptor = Thread.ofPlatform().name("jepoll-acceptor").start(this::acceptLoop);
+    }
+
+    private void closeQuietly() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // nothing was bound
+        }
     }
 
     private void acceptLoop() {

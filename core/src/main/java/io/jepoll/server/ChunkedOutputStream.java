@@ -1,7 +1,7 @@
 package io.jepoll.server;
 
 import io.jepoll.http.ResponseEncoder;
-import io.jepoll.loop.WriteBuffer;
+import io.jepoll.http.OutputBuffer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +10,7 @@ import java.io.OutputStream;
 final class ChunkedOutputStream extends BodyStream {
     private final OutputStream socket;
     private final boolean chunked;
-    private final WriteBuffer frame = new WriteBuffer(CHUNK + 32);
+    private final OutputBuffer frame = new OutputBuffer(CHUNK + 32);
 
     ChunkedOutputStream(OutputStream socket, boolean chunked) {
         this.socket = socket;

@@ -1,51 +1,104 @@
 package io.jepoll.server;
 
 import io.jepoll.http.HttpException;
+import io.jepoll.http.OutputBuffer;
 import io.jepoll.http.Request;
 import io.jepoll.http.RequestParser;
 import io.jepoll.http.Response;
 import io.jepoll.http.ResponseEncoder;
-import io.jepoll.http.Status;
 import io.jepoll.loop.Connection;
 import io.jepoll.loop.ConnectionHandler;
 
 /**
- * HTTP/1.1 on one connection: bytes → parser → handler → encoder, in request order.
+ * HTTP/1.1 on one event-loop connection: bytes → parser → handler → encoder, in request order.
  *
- * <p>Pipelined requests that arrive in one read are answered in one write: every response
- * is appended to the connection's output and the loop flushes once after {@link #onRead}.
- * When a handler runs elsewhere (virtual threads, streamed bodies) or the client reads too
- * slowly, the bytes not yet parsed are set aside ({@code stash}) and reading pauses; they
- * are parsed when the connection is free again, so responses never overtake each other
- * and memory per connection stays bounded.
+ * <h2>The exchange</h2>
+ * <pre>
+ *          a byte of a head                 head parsed                  body complete (or none)
+ *   IDLE ─────────────────────► HEAD ─────────────────────► BODY ─────────────────────────────┐
+ *    ▲ ▲                         │ header deadline           │ body stall timeout            │
+ *    │ │                         ▼ (from the first byte)     ▼                               │
+ *    │ │                        408 + close                 408 + close                      │
+ *    │ │        response encoded (handler on the loop)                                       │
+ *    │ ├─────────────────────────────────────────────────────────────────────────────────────┤
+ *    │ │        response encoded back on the loop                                            │
+ *    │ └───────────────────────────── HANDLER ◄──── handler on a virtual thread ──────────────┤
+ *    │          last chunk written                                                           │
+ *    └─────────────────────────────── STREAMING ◄── streamed body (its writer on a v-thread) ┘
+ * </pre>
+ * IDLE waits with the idle timeout. While output is blocked (the client reads slowly) the
+ * one deadline is the write timeout instead, whatever the phase. {@link #moveTo} is the one
+ * place the phase changes, and it arms the deadline that goes with the new phase.
+ *
+ * <p>Pipelined requests that arrive in one read are answered in one send: responses are
+ * handed to the connection, which sends once after {@link #onRead} returns. In HANDLER and
+ * STREAMING, or when more than {@link #HIGH_WATER} waits for the client, the bytes not yet
+ * parsed are set aside ({@code stash}) and reading pauses; they are parsed when the
+ * connection is free again, so responses never overtake each other and memory per
+ * connection stays bounded.
  */
 final class HttpConnection implements ConnectionHandler {
     /** Stop answering pipelined requests while more than this waits for the client to read. */
     static final int HIGH_WATER = 256 * 1024;
 
-    private enum Wait { NONE, IDLE, HEADER, BODY, WRITE }
+    enum Phase {
+        /** Between requests. */
+        IDLE,
+        /** Part of a request head has arrived. */
+        HEAD,
+        /** The head is parsed; the body is arriving. */
+        BODY,
+        /** The handler runs off the loop (virtual threads). */
+        HANDLER,
+        /** A streamed body is being written by its writer. */
+        STREAMING;
+
+        /** Whether a handler or a writer runs elsewhere: input must wait. */
+        boolean inFlight() { return this == HANDLER || this == STREAMING; }
+    }
 
     private final HttpRuntime rt;
+    private Phase phase;
+    private long headDeadline;           // loop clock: when the head under way must be complete
     private RequestParser parser;        // borrowed from the loop's pool while a request is under way; null when idle
     private byte[] stash;                // input not parsed yet; null when none
     private int stashStart, stashEnd;
-    private boolean inflight;            // a handler or a streamed body is running off the loop
-    private boolean inBody;              // the current request's head is parsed, its body is not
-    private boolean peerDone;            // the client sent EOF
-    private boolean closeAfterResponse;  // shutting down: answer what is in progress, then close
-    private Wait wait = Wait.NONE;
-    private StreamedBody stream;
+    private boolean peerDone;            // the client sent EOF: answer what was asked, then close
+    private boolean lastExchange;        // the response under way is the last (shutdown, Connection: close)
+    private StreamedBody stream;         // non-null exactly in STREAMING
 
     HttpConnection(HttpRuntime rt, Connection c) {
         this.rt = rt;
-        arm(c, Wait.IDLE); // a connection that never sends anything is closed like an idle one
+        this.phase = Phase.IDLE;
+        armDeadline(c); // a connection that never sends anything is closed like an idle one
+    }
+
+    /**
+     * Enters {@code next} and arms its deadline (unless output is blocked: then the write
+     * deadline stays). IDLE's deadline is armed once the whole read has been answered
+     * ({@link #becameIdle}), not after each of its pipelined responses.
+     */
+    private void moveTo(Connection c, Phase next) {
+        phase = next;
+        if (next == Phase.HEAD) headDeadline = c.loop().now() + rt.headerMillis;
+        if (next != Phase.IDLE) armDeadline(c);
+    }
+
+    private void armDeadline(Connection c) {
+        if (c.isWriteBlocked()) return; // the write timeout governs until the client catches up
+        switch (phase) {
+            case IDLE -> c.setTimeout(rt.idleMillis);
+            case HEAD -> c.setTimeout(Math.max(0, headDeadline - c.loop().now()));
+            case BODY -> c.setTimeout(rt.bodyMillis);
+            case HANDLER, STREAMING -> c.cancelTimeout();
+        }
     }
 
     // ------------------------------------------------------------ input
 
     @Override
     public void onRead(Connection c, byte[] buf, int off, int len) {
-        if (inflight || stash != null) {
+        if (phase.inFlight() || stash != null) {
             stashBytes(c, buf, off, off + len);
             return;
         }
@@ -55,12 +108,12 @@ final class HttpConnection implements ConnectionHandler {
     /** Parses and answers requests in {@code buf[off, end)} until done, or until it must wait. */
     private void process(Connection c, byte[] buf, int off, int end) {
         while (off < end) {
-            if (!c.isOpen() || c.isClosing()) return; // refused or closing: later bytes are dropped
-            if (inflight || c.backlogBytes() > HIGH_WATER) {
+            if (c.isClosing()) return; // refused or closing: later bytes are dropped
+            if (phase.inFlight() || c.queuedBytes() > HIGH_WATER) {
                 stashBytes(c, buf, off, end);
                 return;
             }
-            if (parser == null) parser = rt.parsers(c.loop()).take();
+            if (parser == null) parser = rt.local(c.loop()).parsers.take();
             int n;
             try {
                 n = parser.feed(buf, off, end - off);
@@ -71,35 +124,20 @@ final class HttpConnection implements ConnectionHandler {
             off += n;
             switch (parser.event()) {
                 case NEED_MORE -> {
-                    if (inBody) arm(c, Wait.BODY);             // inactivity: reset per read
-                    else if (wait != Wait.HEADER) arm(c, Wait.HEADER); // deadline: from the first byte
+                    if (phase == Phase.BODY) armDeadline(c);                            // progress: the stall clock restarts
+                    else if (phase == Phase.IDLE && parser.inProgress()) moveTo(c, Phase.HEAD); // the deadline runs from here
                 }
                 case HEAD_COMPLETE -> {
-                    inBody = true;
-                    // 100 Continue only if the client is still holding the body back.
-                    if (off == end && parser.request().expectContinue()) ResponseEncoder.encodeContinue(c.out());
-                    arm(c, Wait.BODY);
+                    if (ExchangePolicy.sendContinue(parser.request(), off < end)) {
+                        ResponseEncoder.encodeContinue(out(c));
+                        send(c, null);
+                    }
+                    moveTo(c, Phase.BODY);
                 }
-                case REQUEST_COMPLETE -> {
-                    inBody = false;
-                    dispatch(c, parser.request());
-                }
+                case REQUEST_COMPLETE -> dispatch(c, parser.request());
             }
         }
-        if (!inflight && !inProgress()) becameIdle(c);
-    }
-
-    /** Part of a request has arrived and the rest has not. */
-    private boolean inProgress() { return parser != null && parser.inProgress(); }
-
-    /**
-     * Between requests a connection holds no parser: it goes back to the loop's pool, so an
-     * idle keep-alive connection costs only its few small objects.
-     */
-    private void releaseParser(Connection c) {
-        if (parser == null || inflight || parser.inProgress() || parser.event() == RequestParser.Event.REQUEST_COMPLETE) return;
-        rt.parsers(c.loop()).give(parser);
-        parser = null;
+        if (phase == Phase.IDLE) becameIdle(c);
     }
 
     private void stashBytes(Connection c, byte[] buf, int off, int end) {
@@ -123,39 +161,48 @@ final class HttpConnection implements ConnectionHandler {
 
     /** The connection is free again (handler done, client drained): parse what was set aside. */
     private void resume(Connection c) {
-        if (!c.isOpen() || inflight) return;
+        if (!c.isOpen() || phase.inFlight()) return;
         if (stash != null) {
             byte[] a = stash;
             int s = stashStart, e = stashEnd;
             stash = null;
             process(c, a, s, e);
-            if (inflight || stash != null || c.isClosing()) return;
+            if (phase.inFlight() || stash != null || c.isClosing()) return;
         }
         if (peerDone) {
-            if (inProgress()) c.close(); // a partial request will never be completed
-            else c.closeAfterWrite();
+            endOfInput(c);
             return;
         }
         c.resumeReading();
-        if (!inProgress()) becameIdle(c);
+        if (phase == Phase.IDLE) becameIdle(c);
     }
 
-    /** Between requests. A close now was asked for (Connection: close, shutdown): no linger needed. */
+    /** Between requests. A close now was asked for (Connection: close, shutdown, EOF): no linger needed. */
     private void becameIdle(Connection c) {
         releaseParser(c);
-        if (closeAfterResponse || peerDone) {
-            c.closeAfterWrite(false);
-        } else if (!c.isWriteBlocked()) {
-            arm(c, Wait.IDLE);
-        }
+        if (lastExchange || peerDone) c.closeAfterWrite(false);
+        else armDeadline(c);
+    }
+
+    /**
+     * Between requests a connection holds no parser: it goes back to the loop's pool, so an
+     * idle keep-alive connection costs only its few small objects.
+     */
+    private void releaseParser(Connection c) {
+        if (parser == null || parser.inProgress() || parser.event() == RequestParser.Event.REQUEST_COMPLETE) return;
+        rt.local(c.loop()).parsers.give(parser);
+        parser = null;
+    }
+
+    /** The client sent EOF and everything it asked for is answered (or being answered). */
+    private void endOfInput(Connection c) {
+        if (phase == Phase.HEAD || phase == Phase.BODY) c.close(); // a partial request will never be completed
+        else c.closeAfterWrite();
     }
 
     // ------------------------------------------------------------ requests and responses
 
     private void dispatch(Connection c, Request req) {
-        boolean keepAlive = req.keepAlive() && !closeAfterResponse && !rt.stopping();
-        boolean head = req.isMethod("HEAD");
-        boolean http10 = req.versionMinor() == 0;
         // Held locally: responding can close the connection (a write fails), and onClosed drops
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
@@ -163,17 +210,12 @@ final class HttpConnection implements ConnectionHandler {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
             p.retainRequest();
-            inflight = true;
-            c.cancelTimeout();
-            wait = Wait.NONE;
+            moveTo(c, Phase.HANDLER);
             rt.executor.execute(() -> {
                 Response r = rt.call(req);
                 c.loop().execute(() -> {
-                    inflight = false;
                     if (!c.isOpen()) return; // onClosed let the parser go
-                    // Shutdown may have begun while the handler ran: then this response says Connection: close.
-                    boolean stillKeepAlive = keepAlive && !closeAfterResponse && !rt.stopping();
-                    if (!respond(c, r, head, http10, stillKeepAlive)) {
+                    if (!respond(c, req, r)) {
                         p.reset();
                         resume(c);
                     }
@@ -182,57 +224,70 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         Response r = rt.call(req);
-        if (respond(c, r, head, http10, keepAlive)) {
+        if (respond(c, req, r)) {
             p.retainRequest(); // the body writer may still read the request: reset when it is done
         } else {
             p.reset();
         }
     }
 
-
-    /** Encodes the response; returns true when a streamed body has started (the connection is in flight). */
-    private boolean respond(Connection c, Response r, boolean head, boolean http10, boolean keepAlive) {
-        boolean streamed = r.isStreamed() && !head && !Status.forbidsBody(r.status());
-        if (streamed && http10) keepAlive = false; // no chunked in 1.0: the body ends at close
-        byte[] rest = ResponseEncoder.encode(r, head, http10, keepAlive, c.loop().epochMillis(), c.out());
-        if (rest != null) c.write(rest);
-        if (!c.isOpen()) return false; // the client is gone: no body to stream
-        if (streamed) {
-            inflight = true;
-            c.cancelTimeout();
-            wait = Wait.NONE;
-            stream = new StreamedBody(rt, c, !http10, keepAlive, this::streamDone);
+    /** Encodes the response; returns true when a streamed body has started (STREAMING). */
+    private boolean respond(Connection c, Request req, Response r) {
+        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
+        OutputBuffer out = out(c);
+        send(c, a.encode(c.loop().epochMillis(), out));
+        if (!c.isOpen()) { // the client is gone: no body to stream
+            moveTo(c, Phase.IDLE);
+            return false;
+        }
+        if (a.streamed()) {
+            stream = new StreamedBody(rt, c, a.chunked(), a.keepAlive(), this::streamDone);
+            moveTo(c, Phase.STREAMING);
             stream.start(r.writer());
             return true;
         }
-        if (!keepAlive) closeAfterResponse = true;
-        if (closeAfterResponse) c.closeAfterWrite(false);
+        if (!a.keepAlive()) lastExchange = true;
+        moveTo(c, Phase.IDLE);
+        if (lastExchange) c.closeAfterWrite(false);
         return false;
     }
 
     /** On the loop: the streamed body ended, well or badly. */
     private void streamDone(Connection c, boolean ok, boolean keepAlive) {
         stream = null;
-        inflight = false;
         if (parser != null && parser.event() == RequestParser.Event.REQUEST_COMPLETE) parser.reset(); // retained for the writer
         if (!c.isOpen()) return;
         if (!ok) { // headers are out: the only honest signal left is an incomplete body
             c.close();
             return;
         }
-        if (!keepAlive) closeAfterResponse = true;
-        if (closeAfterResponse) {
+        if (!keepAlive) lastExchange = true;
+        moveTo(c, Phase.IDLE);
+        if (lastExchange) {
             c.closeAfterWrite(false);
             return;
         }
-        resume(c);
+        resume(c); // arms the idle deadline, or parses what arrived meanwhile
     }
 
     private void refuse(Connection c, int status, String reason) {
         stash = null;
         parser = null; // failed for good: not returned to the pool
-        ResponseEncoder.encodeError(status, reason, c.out());
+        ExchangePolicy.refuse(status, reason, out(c));
+        send(c, null);
         c.closeAfterWrite();
+    }
+
+    /** The loop's encode buffer (empty between uses). */
+    private OutputBuffer out(Connection c) { return rt.local(c.loop()).out; }
+
+    /** Hands what was encoded to the connection (a copy into its output), then a large body without copying. */
+    private void send(Connection c, byte[] body) {
+        OutputBuffer out = out(c);
+        c.write(out.array(), out.start(), out.readable());
+        out.clear();
+        out.shrinkIfLarger(1 << 20, 4096);
+        if (body != null) c.writeShared(body, 0, body.length);
     }
 
     // ------------------------------------------------------------ events
@@ -240,38 +295,37 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onReadEnd(Connection c) {
         peerDone = true;
-        if (inflight || stash != null) return; // finish what was asked, then close (see resume)
-        if (inProgress()) c.close();
-        else c.closeAfterWrite();
+        if (phase.inFlight() || stash != null) return; // finish what was asked, then close (see resume)
+        endOfInput(c);
     }
 
     @Override
-    public void onWriteBlocked(Connection c) { arm(c, Wait.WRITE); }
+    public void onWriteBlocked(Connection c) { c.setTimeout(rt.writeMillis); }
 
     @Override
     public void onDrained(Connection c) {
         if (stream != null) stream.drained();
-        if (wait == Wait.WRITE) {
-            c.cancelTimeout();
-            wait = Wait.NONE;
-        }
-        if (!inflight) resume(c);
+        armDeadline(c); // the write deadline is over: back to the phase's own
+        if (!phase.inFlight()) resume(c);
     }
 
     @Override
     public void onTimeout(Connection c) {
-        Wait w = wait;
-        wait = Wait.NONE;
-        switch (w) {
-            case HEADER, BODY -> refuse(c, 408, w == Wait.HEADER ? "request head not received in time" : "request body stalled");
-            default -> c.close(); // idle keep-alive, or a client that stopped reading
+        if (c.isWriteBlocked()) { // the client stopped reading its response
+            c.close();
+            return;
+        }
+        switch (phase) {
+            case HEAD -> refuse(c, 408, ExchangePolicy.HEAD_TOO_SLOW);
+            case BODY -> refuse(c, 408, ExchangePolicy.BODY_STALLED);
+            case IDLE, HANDLER, STREAMING -> c.close(); // idle keep-alive (the others arm no deadline)
         }
     }
 
     @Override
     public void onShutdown(Connection c) {
-        closeAfterResponse = true;
-        if (!inflight && stash == null && !inProgress()) c.closeAfterWrite(false);
+        lastExchange = true;
+        if (phase == Phase.IDLE && stash == null) c.closeAfterWrite(false);
     }
 
     @Override
@@ -279,16 +333,5 @@ final class HttpConnection implements ConnectionHandler {
         stash = null;
         parser = null; // may be mid-request or retained by a writer: let it go, do not pool it
         if (stream != null) stream.abort();
-    }
-
-    private void arm(Connection c, Wait w) {
-        wait = w;
-        c.setTimeout(switch (w) {
-            case IDLE -> rt.idleMillis;
-            case HEADER -> rt.headerMillis;
-            case BODY -> rt.bodyMillis;
-            case WRITE -> rt.writeMillis;
-            case NONE -> throw new IllegalArgumentException();
-        });
     }
 }

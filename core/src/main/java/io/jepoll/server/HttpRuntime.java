@@ -14,7 +14,7 @@ final class HttpRuntime {
     final Executor executor;
     final long idleMillis, headerMillis, bodyMillis, writeMillis;
     volatile Engine engine;
-    private final ParserPool[] parsers;   // one per loop, each touched only by its loop's thread
+    private final LoopLocal[] locals;    // one per loop, each touched only by its loop's thread
 
     HttpRuntime(ServerConfig config, Handler handler, Executor executor) {
         this.config = config;
@@ -24,14 +24,14 @@ final class HttpRuntime {
         this.headerMillis = config.headerTimeout().toMillis();
         this.bodyMillis = config.bodyTimeout().toMillis();
         this.writeMillis = config.writeTimeout().toMillis();
-        this.parsers = new ParserPool[config.loops()];
+        this.locals = new LoopLocal[config.loops()];
     }
 
-    /** The calling loop's parser pool. */
-    ParserPool parsers(io.jepoll.loop.EventLoop loop) {
-        ParserPool p = parsers[loop.index()];
-        if (p == null) parsers[loop.index()] = p = new ParserPool(config.limits());
-        return p;
+    /** What the calling loop's connections share (created on the loop's first use). */
+    LoopLocal local(io.jepoll.loop.EventLoop loop) {
+        LoopLocal l = locals[loop.index()];
+        if (l == null) locals[loop.index()] = l = new LoopLocal(config.limits());
+        return l;
     }
 
     boolean stopping() {

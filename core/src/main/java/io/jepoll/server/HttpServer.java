@@ -2,9 +2,9 @@ package io.jepoll.server;
 
 import io.jepoll.http.HttpLimits;
 import io.jepoll.loop.LoopConfig;
-import io.jepoll.loop.Transport;
 import io.jepoll.loop.Trigger;
 
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -32,13 +32,13 @@ public final class HttpServer implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
 
-    private HttpServer(ServerConfig config, Handler handler) {
+    private HttpServer(ServerConfig config, Handler handler) throws BindException {
         this.config = config;
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
         HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads);
         try {
-            this.engine = config.loop().transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
-        } catch (RuntimeException e) {
+            this.engine = config.transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
+        } catch (BindException | RuntimeException e) {
             virtualThreads.shutdownNow();
             throw e;
         }
@@ -98,6 +98,7 @@ public final class HttpServer implements AutoCloseable {
         private String host = "0.0.0.0";
         private int port = 8080;
         private int loops = Runtime.getRuntime().availableProcessors();
+        private Transport transport = Transport.best();
         private LoopConfig loop = LoopConfig.defaults();
         private HttpLimits limits = HttpLimits.defaults();
         private boolean virtualThreads;
@@ -128,18 +129,26 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /** EPOLL (default on Linux), NIO, or, for comparison, THREADS / VIRTUAL: a thread per connection. */
-        public Builder transport(Transport t) { loop = loop.withTransport(t); return this; }
+        public Builder transport(Transport t) {
+            transport = t;
+            if (t.isEventDriven()) loop = loop.withBackend(t.backend());
+            return this;
+        }
 
         public Builder trigger(Trigger t) { loop = loop.withTrigger(t); return this; }
 
-        public Builder tcpNoDelay(boolean on) { loop = loop.withTcpNoDelay(on); return this; }
+        public Builder tcpNoDelay(boolean on) { loop = loop.toBuilder().tcpNoDelay(on).build(); return this; }
 
-        public Builder tcpCork(boolean on) { loop = loop.withTcpCork(on); return this; }
+        public Builder tcpCork(boolean on) { loop = loop.toBuilder().tcpCork(on).build(); return this; }
 
-        public Builder maxConnections(int max) { loop = loop.withMaxConnections(max); return this; }
+        public Builder maxConnections(int max) { loop = loop.toBuilder().maxConnections(max).build(); return this; }
 
-        /** Low-level loop settings, for the rare case the shortcuts above are not enough. */
-        public Builder loopConfig(LoopConfig config) { this.loop = config; return this; }
+        /** Low-level loop settings, for the rare case the shortcuts above are not enough (its backend sets the transport). */
+        public Builder loopConfig(LoopConfig config) {
+            this.loop = config;
+            this.transport = config.backend() == io.jepoll.loop.Backend.EPOLL ? Transport.EPOLL : Transport.NIO;
+            return this;
+        }
 
         public Builder limits(HttpLimits limits) { this.limits = limits; return this; }
 
@@ -165,12 +174,17 @@ public final class HttpServer implements AutoCloseable {
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("unknown host: " + host, e);
             }
-            return new ServerConfig(new InetSocketAddress(ip, port), loops, loop, limits, virtualThreads,
+            return new ServerConfig(new InetSocketAddress(ip, port), transport, loops, loop, limits, virtualThreads,
                     idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace);
         }
 
-        /** Binds and starts serving; throws if the address is taken or a setting is invalid. */
-        public HttpServer start() {
+        /**
+         * Binds and starts serving.
+         *
+         * @throws BindException            when the address is in use (by any process) or cannot be bound here
+         * @throws IllegalArgumentException when a setting is invalid
+         */
+        public HttpServer start() throws BindException {
             if (handler == null) throw new IllegalStateException("a handler is required");
             return new HttpServer(config(), handler);
         }

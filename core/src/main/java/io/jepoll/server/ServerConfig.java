@@ -12,11 +12,15 @@ import java.time.Duration;
  * from the first byte, not per byte), a body read stalling, a response the client does
  * not read.
  */
-public record ServerConfig(InetSocketAddress address, int loops, LoopConfig loop, HttpLimits limits,
+public record ServerConfig(InetSocketAddress address, Transport transport, int loops, LoopConfig loop, HttpLimits limits,
                            boolean virtualThreads, Duration idleTimeout, Duration headerTimeout,
                            Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace) {
     public ServerConfig {
         if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
+        if (!transport.isAvailable()) throw new IllegalArgumentException(transport.label() + " is not available here");
+        if (transport.isEventDriven() && loop.backend() != transport.backend()) {
+            throw new IllegalArgumentException("transport " + transport.label() + " with a loop backend " + loop.backend().label());
+        }
         for (Duration d : new Duration[]{idleTimeout, headerTimeout, bodyTimeout, writeTimeout}) {
             if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be positive: " + d);
         }

@@ -1,6 +1,7 @@
 package io.jepoll.server;
 
 import io.jepoll.http.BodyWriter;
+import io.jepoll.http.OutputBuffer;
 import io.jepoll.http.ResponseEncoder;
 import io.jepoll.loop.Connection;
 
@@ -50,7 +51,10 @@ final class StreamedBody extends BodyStream {
             }
             boolean result = ok;
             c.loop().execute(() -> {
-                if (result && chunked && c.isOpen()) ResponseEncoder.encodeLastChunk(c.out());
+                if (result && chunked && c.isOpen()) {
+                    ResponseEncoder.encodeLastChunk(out());
+                    handOver();
+                }
                 done.done(c, result, keepAlive);
             });
         });
@@ -74,10 +78,18 @@ final class StreamedBody extends BodyStream {
                 handedOff.release();
                 return;
             }
-            if (chunked) ResponseEncoder.encodeChunk(data, 0, data.length, c.out());
-            else c.write(data);
+            // The chunk is this writer's own copy: sent from where it is, framed by two small copies.
+            if (chunked) {
+                ResponseEncoder.encodeChunkSize(data.length, out());
+                handOver();
+            }
+            c.writeShared(data, 0, data.length);
+            if (chunked) {
+                ResponseEncoder.encodeChunkEnd(out());
+                handOver();
+            }
             c.flush();
-            if (c.backlogBytes() > HttpConnection.HIGH_WATER / 4) waitingForDrain = true; // released by drained()
+            if (c.queuedBytes() > HttpConnection.HIGH_WATER / 4) waitingForDrain = true; // released by drained()
             else handedOff.release();
         });
         try {
@@ -87,6 +99,16 @@ final class StreamedBody extends BodyStream {
             throw new IOException("interrupted while the client was slow to read", e);
         }
         if (aborted) throw new IOException("client connection closed");
+    }
+
+    /** Loop: the loop's encode buffer. */
+    private OutputBuffer out() { return rt.local(c.loop()).out; }
+
+    /** Loop: copies what was encoded into the connection's output. */
+    private void handOver() {
+        OutputBuffer out = out();
+        c.write(out.array(), out.start(), out.readable());
+        out.clear();
     }
 
     /** Loop: the backlog is written; let the writer go on. */

@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EchoLoopTest {
     enum Mode {
-        EPOLL_LEVEL(Transport.EPOLL, Trigger.LEVEL), EPOLL_EDGE(Transport.EPOLL, Trigger.EDGE), NIO(Transport.NIO, Trigger.LEVEL);
-        final Transport transport;
+        EPOLL_LEVEL(Backend.EPOLL, Trigger.LEVEL), EPOLL_EDGE(Backend.EPOLL, Trigger.EDGE), NIO(Backend.NIO, Trigger.LEVEL);
+        final Backend transport;
         final Trigger trigger;
-        Mode(Transport t, Trigger g) { transport = t; trigger = g; }
-        LoopConfig config() { return LoopConfig.defaults().withTransport(transport).withTrigger(trigger); }
+        Mode(Backend t, Trigger g) { transport = t; trigger = g; }
+        LoopConfig config() { return LoopConfig.defaults().withBackend(transport).withTrigger(trigger); }
     }
 
     static final Protocol ECHO = c -> new ConnectionHandler() {

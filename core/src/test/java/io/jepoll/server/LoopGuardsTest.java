@@ -45,8 +45,8 @@ class LoopGuardsTest {
         Logger log = Logger.getLogger("io.jepoll");
         log.addHandler(capture);
         try {
-            server = mode.builder().loops(1).loopConfig(LoopConfig.defaults().withTransport(mode.transport)
-                            .withTrigger(mode.trigger).withStallWarnMillis(100))
+            server = mode.builder().loops(1).loopConfig(LoopConfig.builder().backend(mode.transport.backend())
+                            .trigger(mode.trigger).stallWarnMillis(100).build())
                     .handler(req -> {
                         // Blocks the loop thread until the watchdog has noticed (bounded, in case it never does).
                         boolean seen = reported.await(10, TimeUnit.SECONDS);

@@ -1,6 +1,5 @@
 package io.jepoll.server;
 
-import io.jepoll.loop.Transport;
 import io.jepoll.loop.Trigger;
 
 /** The ways a server can run: three event-loop modes and two blocking ones; every server test runs in each. */

@@ -7,7 +7,7 @@ import io.jepoll.http.Request;
 import io.jepoll.http.RequestParser;
 import io.jepoll.http.Response;
 import io.jepoll.http.ResponseEncoder;
-import io.jepoll.loop.WriteBuffer;
+import io.jepoll.http.OutputBuffer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -53,7 +53,7 @@ public class CodecBench {
 
     // jepoll: one parser and one output buffer, reused as a connection and its loop reuse them
     private RequestParser parser;
-    private WriteBuffer out;
+    private OutputBuffer out;
     private static final Response HELLO = Response.bytes(200, Peers.TEXT_PLAIN, Peers.HELLO);
 
     // Netty: the decoder and encoder that HttpServerCodec combines, in an EmbeddedChannel
@@ -75,7 +75,7 @@ public class CodecBench {
                 : "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk/4.1.0\r\nAccept: */*\r\n\r\n";
         bytes = head.getBytes(StandardCharsets.US_ASCII);
         parser = new RequestParser(HttpLimits.defaults());
-        out = new WriteBuffer(64 * 1024);
+        out = new OutputBuffer(64 * 1024);
         netty = new EmbeddedChannel(new HttpRequestDecoder(), new HttpResponseEncoder());
         nettyIn = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
     }

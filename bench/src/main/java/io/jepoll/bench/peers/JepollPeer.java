@@ -2,7 +2,7 @@ package io.jepoll.bench.peers;
 
 import io.jepoll.http.Request;
 import io.jepoll.http.Response;
-import io.jepoll.loop.Transport;
+import io.jepoll.server.Transport;
 import io.jepoll.loop.Trigger;
 import io.jepoll.server.HttpServer;
 
