@@ -46,6 +46,11 @@ final class Ascii {
         return (CLASS[b & 0xFF] & TOKEN) != 0;
     }
 
+    /** A char of a String (header names given by handlers): tchar only in the ASCII range. */
+    static boolean isToken(char c) {
+        return c < 128 && (CLASS[c] & TOKEN) != 0;
+    }
+
     static boolean isTargetChar(byte b) {
         return (CLASS[b & 0xFF] & TARGET) != 0;
     }

@@ -131,7 +131,7 @@ public final class Response {
     private static void checkName(String name) {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("empty header name");
         for (int i = 0; i < name.length(); i++) {
-            if (!Tokens.isTchar(name.charAt(i))) throw new IllegalArgumentException("invalid header name: " + name);
+            if (!Ascii.isToken(name.charAt(i))) throw new IllegalArgumentException("invalid header name: " + name);
         }
     }
 

@@ -50,7 +50,10 @@ final class OutboundQueue {
             long n = head.sendTo(s);
             if (n < 0) return (int) n;
             bytes -= n;
-            if (head.remaining() > 0) return 0; // the kernel is full: wait for EPOLLOUT
+            if (n == 0) return 0; // the kernel is full: wait for EPOLLOUT
+            // A short send is not proof of a full buffer (sendfile stops at a file's end, for
+            // one): in edge mode no new EPOLLOUT would come, so try again until it says so.
+            if (head.remaining() > 0) continue;
             entries.pollFirst();
             if (head == tail) tail = null;
             head.release();

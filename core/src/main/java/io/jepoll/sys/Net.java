@@ -33,7 +33,6 @@ public final class Net {
 
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
-    public static final int SO_ERROR = 4;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_REUSEPORT = 15;
@@ -43,9 +42,7 @@ public final class Net {
     public static final int IPPROTO_IPV6 = 41;
     public static final int IPV6_V6ONLY = 26;
 
-    public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
-    public static final int SHUT_RDWR = 2;
 
     private static final ValueLayout.OfShort PORT_BE = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -77,18 +74,6 @@ public final class Net {
             throw Libc.linkageBug(t);
         }
         if (r < 0) throw new SysException("bind " + address, s.errno());
-    }
-
-    /** Starts a non-blocking connect: returns 0, or -EINPROGRESS (115) while it completes, or -errno. */
-    public static int connect(int fd, InetSocketAddress address) {
-        Libc.Scratch s = Libc.scratch();
-        int len = encode(address, s.addr);
-        try {
-            int r = (int) Libc.CONNECT.invokeExact(s.state, fd, s.addr, len);
-            return r < 0 ? -s.errno() : 0;
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
     }
 
     public static void listen(int fd, int backlog) {
