@@ -59,7 +59,7 @@ final class BlockingConnection implements Runnable {
     }
 
     private void serve() throws IOException {
-        if (rt.config.loop().tcpNoDelay()) socket.setTcpNoDelay(true);
+        if (rt.config.tcpNoDelay()) socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
         OutputStream os = socket.getOutputStream();
         RequestParser parser = new RequestParser(rt.config.limits());

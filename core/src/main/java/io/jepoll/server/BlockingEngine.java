@@ -36,7 +36,7 @@ final class BlockingEngine implements Engine {
         }
         try {
             server.setReuseAddress(true);
-            server.bind(config.address(), config.loop().backlog());
+            server.bind(config.address(), config.backlog());
         } catch (BindException e) {
             closeQuietly();
             throw new BindException("address already in use: " + config.address() + " (" + e.getMessage() + ")");
@@ -44,7 +44,7 @@ final class BlockingEngine implements Engine {
             closeQuietly();
             throw new UncheckedIOException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
         }
-        slots = new Semaphore(config.loop().maxConnections());
+        slots = new Semaphore(config.maxConnections());
         threads = config.transport() == Transport.VIRTUAL
                 ? Thread.ofVirtual().name("jepoll-conn-", 0)
                 : Thread.ofPlatform().name("jepoll-conn-", 0).daemon();

@@ -26,4 +26,16 @@ public record ServerConfig(InetSocketAddress address, Transport transport, int l
         }
         if (shutdownGrace.isNegative()) throw new IllegalArgumentException("shutdown grace must be >= 0");
     }
+
+    // Settings every engine uses. They live in the LoopConfig because the event loops apply
+    // them themselves; the blocking engines read them here and never touch loop types.
+
+    /** listen(2) backlog. */
+    public int backlog() { return loop.backlog(); }
+
+    /** Open connections at most; accepting pauses at the limit. */
+    public int maxConnections() { return loop.maxConnections(); }
+
+    /** TCP_NODELAY on accepted sockets. */
+    public boolean tcpNoDelay() { return loop.tcpNoDelay(); }
 }
