@@ -165,7 +165,8 @@ def write(prefix):
         SERVER_NOTES.setdefault(old, f"{SERVER_NOTES.get(new, new)}, at {env.get('ref_of:' + old, 'another ref')}")
     md = [f"# jepoll benchmark: {base}", ""]
     if env:
-        md += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in env.items()] + [""]
+        md += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in env.items()
+                                         if k != "ref_pairs" and not k.startswith("ref_of:")] + [""]
     md += ["Servers pinned to CPU 0 (`taskset -c 0`, one IO thread / event loop / worker each), "
            "`wrk -t1` pinned to CPU 1. Medians over the rounds (server order rotated each round); "
            "ratios are computed within a round, then their median. **CPU µs/req** = server "
