@@ -108,7 +108,8 @@ def lines(panels, title="", x_label="", width=900, panel_height=170, x_min=None,
     panels = [p for p in panels if any(y is not None for s in p.series for y in s.ys)]
     if not panels:
         return None
-    left, right, top, gap = 80, 170, 44, 50
+    left, right, gap = 80, 170, 50
+    top = 56 if title and panels[0].title else 44  # room for the chart's title above the first panel's
     plot_w = width - left - right
     height = top + len(panels) * (panel_height + gap) + 10
     all_x = [x for p in panels for s in p.series for x, y in zip(s.xs, s.ys) if y is not None]
