@@ -631,7 +631,10 @@ class Bench:
         if m in ("full", "jmh"):
             self.suite_jmh(self.prefix + "-jmh.json")
         self.say("writing the report")
-        md = report.write(self.prefix)
+        try:
+            md = report.write(self.prefix)
+        except Exception as e:  # noqa: BLE001 - the rows are written; say so, and how to retry
+            raise Fatal(f"report failed ({e!r}); the rows are in {self.tsv}: bench/tools/report.py {self.prefix}")
         took = int(time.monotonic() - self.t_start)
         self.say(f"done in {took // 60} min {took % 60} s: {md}")
 

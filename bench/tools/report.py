@@ -50,9 +50,10 @@ SERVER_NOTES = {
 
 def num(v):
     try:
-        return float(v)
+        f = float(v)
     except (TypeError, ValueError):
         return None
+    return None if f != f else f  # NaN (JMH's error of a single iteration) is no number
 
 
 def med(values):
@@ -412,7 +413,7 @@ def jmh_section(path):
         pm = b["primaryMetric"]
         alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
         res[(name, req)] = pm["score"]
-        md.append(f"| {name} | {req} | {pm['score']:.1f} | {pm.get('scoreError', 0):.1f} | {fmt(alloc, 1) if alloc is not None else '–'} |")
+        md.append(f"| {name} | {req} | {pm['score']:.1f} | {fmt(num(pm.get('scoreError')), 1)} | {fmt(alloc, 1) if alloc is not None else '–'} |")
     md.append("")
     for req in ("wrk", "browser"):
         a, b = res.get(("jepollParseEncode", req)), res.get(("nettyParseEncode", req))
