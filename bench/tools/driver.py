@@ -203,7 +203,7 @@ class Bench:
                     self.say(f"  {ref} does not take {' '.join(MODEL_ARGS[m])}: no {name}")
                     continue
                 self.ref_servers[name] = (j, m, extra)
-                self.ref_notes[name] = f"{ref} = {info['short']}"
+                self.ref_notes[name] = info["short"] if info["commit"].startswith(ref) else f"{ref} = {info['short']}"
                 names.append(name)
             self.ref_info.append((ref, info, names))
 
