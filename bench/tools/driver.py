@@ -199,7 +199,7 @@ class Bench:
             names = []
             for m in models:
                 name = f"jepoll-{lab}-{m}"
-                if not j.accepts(*MODEL_ARGS[m]):
+                if not j.accepts("--loops", "1", *MODEL_ARGS[m]):
                     self.say(f"  {ref} does not take {' '.join(MODEL_ARGS[m])}: no {name}")
                     continue
                 self.ref_servers[name] = (j, m, extra)
