@@ -15,11 +15,9 @@ import os
 import sys
 import time
 
+from common import proc  # bench/lib/jepollbench/proc.py
 
-def cpu_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
+cpu_ticks = proc.cpu_ticks
 
 
 def get(conn):
@@ -71,7 +69,7 @@ def main():
             ticks = cpu_ticks(a.pid)
             pct = 100.0 * (ticks - last_ticks) / clk / (now - last_t) if now > last_t else 0.0
             last_ticks, last_t = ticks, now
-            n = len(os.listdir(f"/proc/{a.pid}/fd"))
+            n = proc.fd_count(a.pid)
             if first:
                 first = False  # a fraction of a second since our start: too short to say anything
             else:

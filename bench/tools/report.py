@@ -9,12 +9,13 @@ than 15% of CPU 0 or CPU 1 taken by something else), or over all rounds when eve
 Ratios against Netty and nginx are taken within a round, then their median.
 """
 import csv
-import html
 import json
-import math
 import os
 import statistics
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from jepollbench import svgchart  # noqa: E402
 
 REFERENCE = "netty"      # the codec-based Netty peer
 SECOND_REFERENCE = "nginx"
@@ -49,9 +50,10 @@ SERVER_NOTES = {
 
 def num(v):
     try:
-        return float(v)
+        f = float(v)
     except (TypeError, ValueError):
         return None
+    return None if f != f else f  # NaN (JMH's error of a single iteration) is no number
 
 
 def med(values):
@@ -72,109 +74,35 @@ def ratio(v):
 
 
 # ------------------------------------------------------------------------------------------------
-# SVG charts
+# Colours (the charts themselves: bench/lib/jepollbench/svgchart.py, shared with soak/)
 # ------------------------------------------------------------------------------------------------
 
 PALETTE = ["#d62728", "#ff7f0e", "#bcbd22", "#9467bd", "#e377c2", "#1f77b4", "#17becf", "#2ca02c",
            "#8c564b", "#7f7f7f", "#393b79", "#637939", "#843c39", "#7b4173"]
+REF_PAIRS = {}  # a --ref server -> the working tree's server it is compared with (from PREFIX.env)
+
+
+def lighter(color):
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#%02x%02x%02x" % tuple((v + 255 * 2) // 3 for v in (r, g, b))
 
 
 def color_for(name, i=0):
+    if name in REF_PAIRS:
+        return lighter(color_for(REF_PAIRS[name], i))
     order = list(SERVER_NOTES)
     return PALETTE[order.index(name) % len(PALETTE)] if name in order else PALETTE[i % len(PALETTE)]
 
 
-def nice_max(v):
-    if v <= 0:
-        return 1
-    e = 10 ** math.floor(math.log10(v))
-    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if v <= m * e:
-            return m * e
-    return 10 * e
-
-
-def short(v):
-    if v >= 1e6:
-        return f"{v / 1e6:.1f}M".replace(".0M", "M")
-    if v >= 1e3:
-        return f"{v / 1e3:.0f}k"
-    if v >= 10 or v == 0:
-        return f"{v:.0f}"
-    return f"{v:.2g}"
-
-
 def svg_bars(path, title, items, unit, note=""):
-    """Horizontal bars: items = [(label, value, color)]."""
-    items = [(l, v, c) for l, v, c in items if v is not None]
-    if not items:
-        return None
-    w, left, right, top, bar, gap = 820, 170, 90, 46, 18, 6
-    h = top + len(items) * (bar + gap) + 40
-    vmax = nice_max(max(v for _, v, _ in items))
-    scale = (w - left - right) / vmax
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
-           f'<rect width="{w}" height="{h}" fill="white"/>',
-           f'<text x="{w / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">{html.escape(title)}</text>']
-    if note:
-        out.append(f'<text x="{w / 2}" y="36" text-anchor="middle" fill="#555">{html.escape(note)}</text>')
-    for k in range(6):
-        x = left + (w - left - right) * k / 5
-        out.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{h - 30}" stroke="#ddd"/>')
-        out.append(f'<text x="{x:.1f}" y="{h - 14}" text-anchor="middle" fill="#555">{short(vmax * k / 5)}</text>')
-    for i, (label, v, c) in enumerate(items):
-        y = top + i * (bar + gap)
-        out.append(f'<text x="{left - 8}" y="{y + bar - 5}" text-anchor="end">{html.escape(label)}</text>')
-        out.append(f'<rect x="{left}" y="{y}" width="{max(v * scale, 1):.1f}" height="{bar}" fill="{c}"/>')
-        out.append(f'<text x="{left + v * scale + 5:.1f}" y="{y + bar - 5}">{fmt(v, 0 if v >= 100 else 2)} {html.escape(unit)}</text>')
-    out.append("</svg>")
-    with open(path, "w") as f:
-        f.write("\n".join(out) + "\n")
-    return os.path.basename(path)
+    return svgchart.write(path, svgchart.bars(title, items, unit, note))
 
 
 def svg_lines(path, title, xs, series, xlabel, ylabel, logx=True):
-    """series = [(name, [y or None per x], color)]."""
-    series = [s for s in series if any(v is not None for v in s[1])]
-    if not series:
-        return None
-    w, h, left, right, top, bottom = 820, 440, 80, 190, 40, 50
-    ymax = nice_max(max(v for _, ys, _ in series for v in ys if v is not None))
-    pw, ph = w - left - right, h - top - bottom
-
-    def xpos(x):
-        if logx:
-            lo, hi = math.log10(max(xs[0], 1)), math.log10(max(xs[-1], 1))
-            return left + pw * (math.log10(max(x, 1)) - lo) / ((hi - lo) or 1)
-        return left + pw * (x - xs[0]) / ((xs[-1] - xs[0]) or 1)
-
-    def ypos(y):
-        return top + ph * (1 - y / ymax)
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
-           f'<rect width="{w}" height="{h}" fill="white"/>',
-           f'<text x="{left + pw / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{html.escape(title)}</text>']
-    for k in range(6):
-        y = top + ph * k / 5
-        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{short(ymax * (1 - k / 5))}</text>')
-    for x in xs:
-        out.append(f'<line x1="{xpos(x):.1f}" y1="{top}" x2="{xpos(x):.1f}" y2="{top + ph}" stroke="#eee"/>')
-        out.append(f'<text x="{xpos(x):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#555">{short(x)}</text>')
-    out.append(f'<text x="{left + pw / 2}" y="{h - 10}" text-anchor="middle">{html.escape(xlabel)}</text>')
-    out.append(f'<text x="16" y="{top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 {top + ph / 2})">{html.escape(ylabel)}</text>')
-    for i, (name, ys, c) in enumerate(series):
-        pts = [(xpos(x), ypos(y)) for x, y in zip(xs, ys) if y is not None]
-        out.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}"/>')
-        for a, b in pts:
-            out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{c}"/>')
-        ly = top + 10 + i * 18
-        out.append(f'<line x1="{left + pw + 14}" y1="{ly}" x2="{left + pw + 34}" y2="{ly}" stroke="{c}" stroke-width="3"/>')
-        out.append(f'<text x="{left + pw + 40}" y="{ly + 4}">{html.escape(name)}</text>')
-    out.append("</svg>")
-    with open(path, "w") as f:
-        f.write("\n".join(out) + "\n")
-    return os.path.basename(path)
+    """One line chart: series = [(name, [y or None per x], color)]."""
+    panel = svgchart.Panel("", [svgchart.Series(n, xs, ys, c) for n, ys, c in series], y_label=ylabel)
+    return svgchart.write(path, svgchart.lines([panel], title=title, x_label=xlabel, width=820, panel_height=340,
+                                               logx=logx, x_ticks=xs, markers=True))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -212,18 +140,34 @@ def limit_of(rows):
     return f"neither (server {server:.0f}%, wrk CPU {cpu1:.0f}%)"
 
 
-def main():
-    prefix = sys.argv[1]
-    base = os.path.basename(prefix)
-    rows = read_rows(prefix + ".tsv")
+def read_env(prefix):
     env = {}
     if os.path.exists(prefix + ".env"):
         for line in open(prefix + ".env"):
             k, _, v = line.rstrip("\n").partition("\t")
             env[k] = v
+    return env
+
+
+def main():
+    print(write(sys.argv[1]))
+
+
+def write(prefix):
+    """Writes PREFIX.md and the charts; returns the report's path."""
+    base = os.path.basename(prefix)
+    rows = read_rows(prefix + ".tsv")
+    env = read_env(prefix)
+    # "ref_pairs": the servers of a --ref jar and their working-tree counterparts, "old:new old:new"
+    REF_PAIRS.clear()
+    for pair in env.get("ref_pairs", "").split():
+        old, _, new = pair.partition(":")
+        REF_PAIRS[old] = new
+        SERVER_NOTES.setdefault(old, f"{SERVER_NOTES.get(new, new)}, at {env.get('ref_of:' + old, 'another ref')}")
     md = [f"# jepoll benchmark: {base}", ""]
     if env:
-        md += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in env.items()] + [""]
+        md += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in env.items()
+                                         if k != "ref_pairs" and not k.startswith("ref_of:")] + [""]
     md += ["Servers pinned to CPU 0 (`taskset -c 0`, one IO thread / event loop / worker each), "
            "`wrk -t1` pinned to CPU 1. Medians over the rounds (server order rotated each round); "
            "ratios are computed within a round, then their median. **CPU µs/req** = server "
@@ -233,6 +177,8 @@ def main():
            "took > 15% of a CPU in every round (the machine is shared). Method: `bench/README.md`.", ""]
 
     main_rows = [r for r in rows if r["suite"] == "main" and num(r.get("rps")) is not None]
+    if main_rows and REF_PAIRS:
+        md += ref_section(main_rows, env)
     if main_rows:
         md += main_section(prefix, main_rows, [r for r in rows if r["suite"] == "main" and r.get("note") == "did not start"])
     scaling = [r for r in rows if r["suite"] in ("scaling", "scaling-mem")]
@@ -246,7 +192,7 @@ def main():
         md += jmh_section(jmh_path)
     with open(prefix + ".md", "w") as f:
         f.write("\n".join(md).rstrip() + "\n")
-    print(prefix + ".md")
+    return prefix + ".md"
 
 
 def by(rows, *keys):
@@ -269,6 +215,31 @@ def round_ratio(rows_all, server, wl, ref, field):
         if x is not None and y:
             vals.append(x / y)
     return med(vals)
+
+
+def ref_section(rows, env):
+    """The working tree against another git ref (bench/run --ref): new/old within a round, then the median."""
+    md = ["## Working tree against " + ", ".join(sorted({env.get("ref_of:" + o, o) for o in REF_PAIRS})), "",
+          "Both jars ran in the same run, one after the other in each round (order rotated), with the same JVM "
+          "flags and pinning. **new/old** is the working tree's figure divided by the ref's, computed within "
+          "each round, then the median: req/s above 1 and CPU µs/req below 1 are improvements.", "",
+          "| workload | model | req/s new | req/s old | req/s new/old | CPU µs/req new | CPU µs/req old | CPU new/old |",
+          "|---|---|---:|---:|---:|---:|---:|---:|"]
+    groups = by(rows, "server", "workload")
+
+    def stat(server, wl, field):
+        g = groups.get((server, wl))
+        return med([num(r.get(field)) for r in chosen(g)]) if g else None
+
+    for wl in WORKLOADS:
+        for old, new in REF_PAIRS.items():
+            if (old, wl) not in groups or (new, wl) not in groups:
+                continue
+            md.append(f"| {wl} | {new} vs {old} | {fmt(stat(new, wl, 'rps'))} | {fmt(stat(old, wl, 'rps'))} | "
+                      f"{ratio(round_ratio(rows, new, wl, old, 'rps'))} | {fmt(stat(new, wl, 'cpu_us_per_req'), 2)} | "
+                      f"{fmt(stat(old, wl, 'cpu_us_per_req'), 2)} | {ratio(round_ratio(rows, new, wl, old, 'cpu_us_per_req'))} |")
+    md.append("")
+    return md
 
 
 def main_section(prefix, rows, failed):
@@ -442,7 +413,7 @@ def jmh_section(path):
         pm = b["primaryMetric"]
         alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
         res[(name, req)] = pm["score"]
-        md.append(f"| {name} | {req} | {pm['score']:.1f} | {pm.get('scoreError', 0):.1f} | {fmt(alloc, 1) if alloc is not None else '–'} |")
+        md.append(f"| {name} | {req} | {pm['score']:.1f} | {fmt(num(pm.get('scoreError')), 1)} | {fmt(alloc, 1) if alloc is not None else '–'} |")
     md.append("")
     for req in ("wrk", "browser"):
         a, b = res.get(("jepollParseEncode", req)), res.get(("nettyParseEncode", req))
