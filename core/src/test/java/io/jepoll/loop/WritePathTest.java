@@ -171,6 +171,49 @@ class WritePathTest {
         assertThat(before).isZero();
     }
 
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aStalledClientIsCutByTheWriteDeadlineWhateverIsQueued(Mode mode) throws Exception {
+        byte[] file = random(16 << 20, 5);
+        Files.write(dir.resolve("stall.bin"), file);
+        Protocol withDeadline = c -> new ConnectionHandler() {
+            @Override
+            public void onRead(Connection conn, byte[] buf, int off, int len) {
+                try {
+                    OpenFile f = conn.openFile(dir.resolve("stall.bin"));
+                    conn.write("head".getBytes(StandardCharsets.US_ASCII));
+                    conn.writeFile(f, 0, f.size(), true);
+                } catch (IOException e) {
+                    conn.close();
+                }
+            }
+            // The same policy as HttpConnection: a deadline from each stall or progress.
+            @Override public void onWriteBlocked(Connection conn) { conn.setTimeout(200); }
+            @Override public void onDrained(Connection conn) { conn.cancelTimeout(); }
+            @Override public void onReadEnd(Connection conn) { conn.closeAfterWrite(); }
+            @Override public void onTimeout(Connection conn) { conn.close(); }
+        };
+        group = EventLoopGroup.start(new InetSocketAddress("127.0.0.1", 0), 1, mode.config, withDeadline);
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(8192);
+            s.setSoTimeout(20_000);
+            s.connect(group.localAddress());
+            s.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(s.getInputStream().readNBytes(10_000)).hasSize(10_000);
+            // Stop reading. The server must give up on us: bounded wait for its connection count.
+            long until = System.nanoTime() + 15_000_000_000L;
+            while (group.connectionCount() > 0 && System.nanoTime() < until) Thread.onSpinWait();
+            assertThat(group.connectionCount()).isZero();
+            int total = 10_000;
+            try {
+                total += readAll(s).length; // what was in flight, then EOF (or a reset)
+            } catch (java.net.SocketException reset) {
+                // the close found unread input or the kernel reset: either way the connection is gone
+            }
+            assertThat(total).isLessThan(4 + file.length);
+        }
+    }
+
     /** Descriptors of this process open on a file of that name. */
     static long openFilesNamed(String name) throws IOException {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
