@@ -35,6 +35,7 @@ final class Harness {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
              Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
              Socket accepted = server.accept()) {
+            accepted.setSoTimeout(10_000);
             client.getOutputStream().write(1);
             if (accepted.getInputStream().read() != 1) throw new IOException("loopback warm-up failed");
             // A virtual thread that blocks on a socket starts the JDK's pollers (epoll instances

@@ -46,6 +46,7 @@ class SysCallsTest {
                 assertThat(Net.accept(lfd)).isEqualTo(-Errno.EAGAIN); // non-blocking from birth
                 Epoll.add(ep, lfd, Epoll.EPOLLIN);
                 try (Socket client = new Socket(bound.getAddress(), bound.getPort())) {
+                    client.setSoTimeout(10_000);
                     assertThat(Epoll.wait(ep, events, 5000)).isEqualTo(1);
                     assertThat(events.fd(0)).isEqualTo(lfd);
                     assertThat(events.events(0) & Epoll.EPOLLIN).isNotZero();
@@ -179,6 +180,7 @@ class SysCallsTest {
         try (Socket client = new Socket(bound.getAddress(), bound.getPort());
              Arena arena = Arena.ofConfined();
              IoVec iov = new IoVec(3)) {
+            client.setSoTimeout(10_000);
             int cfd = acceptBlocking(lfd);
             MemorySegment a = arena.allocateFrom("HTTP/1.1 ", StandardCharsets.US_ASCII);
             MemorySegment b = arena.allocateFrom("200 OK\r\n", StandardCharsets.US_ASCII);
