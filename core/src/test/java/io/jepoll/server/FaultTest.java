@@ -125,7 +125,7 @@ class FaultTest {
     }
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         testBaseline = Harness.descriptors();
         writerEnded.clear();
         log = new Harness.LogCapture();

@@ -51,7 +51,7 @@ class HttpServerTest {
         return Response.ok(req.method() + " " + req.target());
     };
 
-    HttpServer start(Handler h) { return server = mode.builder().handler(h).start(); }
+    HttpServer start(Handler h) throws Exception { return server = mode.builder().handler(h).start(); }
 
     @AfterEach
     void stop() { if (server != null) server.close(); }

@@ -72,7 +72,7 @@ class ProtocolTest {
         };
     }
 
-    private HttpServer start(HttpServer.Builder b) { return server = b.handler(this::route).start(); }
+    private HttpServer start(HttpServer.Builder b) throws Exception { return server = b.handler(this::route).start(); }
 
     // ---------------------------------------------------------------- 204 and 304
 

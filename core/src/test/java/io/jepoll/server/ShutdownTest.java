@@ -64,7 +64,7 @@ class ShutdownTest {
     }
 
     /** /block waits for the test's release; "stubborn" handlers also ignore interrupts. */
-    private HttpServer start(HttpServer.Builder b, boolean stubborn) {
+    private HttpServer start(HttpServer.Builder b, boolean stubborn) throws Exception {
         return server = b.virtualThreads(true).handler(req -> {
             if (req.path().equals("/block")) {
                 entered.countDown();

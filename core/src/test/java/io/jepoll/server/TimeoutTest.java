@@ -64,7 +64,7 @@ class TimeoutTest {
     }
 
     /** Echoes the body, and counts the requests that reached it. */
-    private HttpServer start(HttpServer.Builder b) {
+    private HttpServer start(HttpServer.Builder b) throws Exception {
         return server = b.handler(req -> {
             handled.incrementAndGet();
             return Response.bytes(200, "application/octet-stream", req.body());
