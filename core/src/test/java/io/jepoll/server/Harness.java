@@ -91,6 +91,9 @@ final class Harness {
      * "connection closed" hook, and the count is updated on the loop thread right after the descriptor is closed.
      * The loop is a spin with {@link Thread#onSpinWait()} (and a yield, so the loops get the CPU on a small machine)
      * bounded by a deadline; the caller asserts on the result, so a leak fails the test instead of hanging it.
+     *
+     * <p>Waiting for 0 proves a close only once the connection is known to have been accepted (the client read a
+     * response, or a response head): before the server accepts it, the count is 0 already.
      */
     static int awaitConnectionCount(HttpServer server, int n, long maxMillis) {
         long deadline = System.nanoTime() + maxMillis * 1_000_000;
