@@ -54,6 +54,11 @@ final class ExchangePolicy {
             return ResponseEncoder.encode(response, head, http10, keepAlive, epochMillis, out);
         }
 
+        /** The whole response as one cached array when it has that common shape, else null. */
+        byte[] whole(long epochMillis) {
+            return streamed ? null : ResponseEncoder.whole(response, head, http10, keepAlive, epochMillis);
+        }
+
         /** A streamed body in HTTP/1.1 is chunked. */
         boolean chunked() { return !http10; }
     }
