@@ -1,5 +1,6 @@
 package io.jepoll.cli;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -7,10 +8,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,28 +25,74 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The command as a real process: its banner, its answers, and a graceful stop on SIGTERM. */
+/**
+ * The command as a real process: its banner, its answers, and a graceful stop on SIGTERM.
+ *
+ * <p>Every child is registered when started and destroyed (forcibly, if still alive) after each test, whatever the
+ * test did; every wait on a child is bounded: its output is read on a thread into a queue that the test polls with a
+ * timeout, and HTTP requests carry a timeout.
+ */
 class CommandProcessTest {
     private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/ \\((transport \\w+, .*, (hello|echo))\\)");
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
     record Running(Process process, int port, String banner, BlockingQueue<String> output) {}
 
-    static Running start(String... flags) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--host", "127.0.0.1", "--port", "0"));
-        cmd.addAll(List.of(flags));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-        String line = out.readLine();
-        Matcher m = line == null ? null : BANNER.matcher(line);
-        if (m == null || !m.find()) {
-            p.destroyForcibly();
-            throw new AssertionError("no banner, got: " + line);
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void destroyChildren() throws InterruptedException {
+        for (Process p : children) {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
         }
+    }
+
+    private Process launch(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        children.add(p);
+        return p;
+    }
+
+    /** Copies the child's output, line by line, into a queue (until the child's output ends). */
+    private static BlockingQueue<String> drain(Process p) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> out.lines().forEach(lines::add)); // keep the pipe drained
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        Thread.ofVirtual().start(() -> {
+            try {
+                out.lines().forEach(lines::add);
+            } catch (UncheckedIOException closed) {
+                // the child was destroyed: its output ends here
+            }
+        });
+        return lines;
+    }
+
+    Running start(String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
+        args.addAll(List.of(flags));
+        Process p = launch(args.toArray(String[]::new));
+        BlockingQueue<String> lines = drain(p);
+        String line = lines.poll(30, TimeUnit.SECONDS);
+        Matcher m = line == null ? null : BANNER.matcher(line);
+        if (m == null || !m.find()) throw new AssertionError("no banner within 30 s, got: " + line);
         return new Running(p, Integer.parseInt(m.group(1)), line, lines);
+    }
+
+    private static HttpRequest.Builder request(int port, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT);
+    }
+
+    /** SIGTERM, then the child must stop by itself with exit code 0. */
+    private static void stopsGracefully(Process p) throws InterruptedException {
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s of SIGTERM").isTrue();
+        assertThat(p.exitValue()).as("exit code after SIGTERM").isZero();
     }
 
     @ParameterizedTest
@@ -54,13 +103,10 @@ class CommandProcessTest {
         assertThat(r.banner()).contains("hello", flag.startsWith("--trigger") ? "trigger " + value + ", 2 loops" : "transport " + value);
         if (value.equals("threads") || value.equals("virtual")) assertThat(r.banner()).contains("a thread per connection");
         try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> resp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> resp = client.send(request(r.port(), "/").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(resp.body()).isEqualTo("Hello, world!");
         }
-        r.process().destroy(); // SIGTERM
-        assertThat(r.process().waitFor(5, TimeUnit.SECONDS)).as("stopped within 5 s").isTrue();
-        assertThat(r.process().exitValue()).isZero();
+        stopsGracefully(r.process());
     }
 
     @Test
@@ -69,30 +115,25 @@ class CommandProcessTest {
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             byte[] body = new byte[1 << 20];
             new Random(11).nextBytes(body);
-            HttpResponse<byte[]> resp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/anything"))
+            HttpResponse<byte[]> resp = client.send(request(r.port(), "/anything")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(resp.body()).isEqualTo(body);
-        } finally {
-            r.process().destroy();
-            assertThat(r.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
         }
+        stopsGracefully(r.process());
     }
 
     @Test
     void logRequestsPrintsEachRequestLikeTheTutorial() throws Exception {
         Running r = start("--log-requests");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/logged?x=1"))
-                    .header("X-Trace", "abc").build(), HttpResponse.BodyHandlers.ofString());
+            client.send(request(r.port(), "/logged?x=1").header("X-Trace", "abc").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("-".repeat(40));
             assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("GET /logged?x=1 HTTP/1.1");
             List<String> fields = new ArrayList<>();
             for (String l; (l = r.output().poll(1, TimeUnit.SECONDS)) != null && l.contains(": "); ) fields.add(l);
             assertThat(fields).contains("X-Trace: abc");
-        } finally {
-            r.process().destroy();
-            assertThat(r.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
         }
+        stopsGracefully(r.process());
     }
 
     /**
@@ -106,11 +147,9 @@ class CommandProcessTest {
         Running first = start("--loops", "2", "--echo");
         Process second = null;
         try {
-            List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--host", "127.0.0.1", "--port", String.valueOf(first.port()), flag);
-            second = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            assertThat(second.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            second = launch("--host", "127.0.0.1", "--port", String.valueOf(first.port()), flag);
+            // Its one line fits the pipe, so it can exit before anyone reads; once it has, reading ends at once.
+            assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("exits by itself").isTrue();
             String out = new String(second.getInputStream().readAllBytes());
             assertThat(second.exitValue()).isEqualTo(1);
             assertThat(out.trim()).startsWith("jepoll: cannot start:").contains("address already in use").doesNotContain("\n");
@@ -128,9 +167,8 @@ class CommandProcessTest {
             }
         } finally {
             if (second != null) second.destroyForcibly();
-            first.process().destroy();
-            first.process().waitFor(5, TimeUnit.SECONDS);
         }
+        stopsGracefully(first.process());
     }
 
 }

@@ -66,7 +66,7 @@ class OptionParserTest {
             "--idle-timeout,0               | --idle-timeout must be above 0 and at most 1 day, not 0",
             "--header-timeout,soon          | --header-timeout needs a duration like 10s, 500ms or 2m, not 'soon'",
     })
-    void badCommandLinesGiveOneLineAndExitCode2(String args, String message) {
+    void badCommandLinesGiveOneLineAndExitCode2(String args, String message) throws Exception {
         String[] argv = args.split(",");
         assertThatThrownBy(() -> OptionParser.parse(argv)).hasMessage(message);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -76,7 +76,7 @@ class OptionParserTest {
     }
 
     @Test
-    void helpAndVersionExitZero() {
+    void helpAndVersionExitZero() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(Main.run(new String[]{"--help"}, new PrintStream(out), System.err)).isZero();
         assertThat(out.toString()).contains("--trigger level|edge", "--transport T", "threads", "--echo");

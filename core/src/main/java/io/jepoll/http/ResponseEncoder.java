@@ -54,14 +54,12 @@ public final class ResponseEncoder {
 
     /** As {@link #encode(Response, boolean, boolean, boolean, OutputBuffer)}, dated {@code epochMillis} (a clock the caller already read). */
     public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, long epochMillis, OutputBuffer out) {
-        byte[] date = DateCache.line(epochMillis);
-        if (keepAlive && !head && !http10) {
-            byte[] whole = r.whole(date);
-            if (whole != null) {
-                out.put(whole);
-                return null;
-            }
+        byte[] whole = whole(r, head, http10, keepAlive, epochMillis);
+        if (whole != null) {
+            out.put(whole);
+            return null;
         }
+        byte[] date = DateCache.line(epochMillis);
         out.put(r.head());
         if (r.isStreamed() && !http10 && !Status.forbidsBody(r.status())) out.put(CHUNKED);
         out.put(date);
@@ -75,6 +73,17 @@ public final class ResponseEncoder {
             return null;
         }
         return body;
+    }
+
+    /**
+     * The whole response as one cached array (do not change it), for the common case: a small
+     * body, keep-alive, HTTP/1.1, not HEAD; null otherwise (then use {@link #encode}). It is
+     * rebuilt once a second for the Date line, so a caller that can send an array as it is
+     * saves the copy into an {@link OutputBuffer}.
+     */
+    public static byte[] whole(Response r, boolean head, boolean http10, boolean keepAlive, long epochMillis) {
+        if (!keepAlive || head || http10) return null;
+        return r.whole(DateCache.line(epochMillis));
     }
 
     /** "HTTP/1.1 100 Continue" (RFC 9110 §15.2.1), sent before reading a body the client holds back. */

@@ -8,6 +8,11 @@ package io.jepoll.loop;
  * @param detail for the log: the errno name, or the exception's message on java.nio
  */
 record AcceptFailure(Kind kind, String detail) {
+    /** Loads this record, its kinds and the errno names they are reported with (see EventLoop's static initializer). */
+    static void preload() {
+        new AcceptFailure(Kind.NO_RESOURCES, io.jepoll.sys.Errno.name(io.jepoll.sys.Errno.EMFILE)).kind().ordinal();
+    }
+
     enum Kind {
         /** Out of descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): back off, retry later. */
         NO_RESOURCES,

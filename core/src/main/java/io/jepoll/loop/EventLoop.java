@@ -19,6 +19,11 @@ public final class EventLoop implements Executor {
         // Load it now: the first record may be "accept: EMFILE", when no descriptor is left to open that file;
         // the JDK class then stays unusable and every later log call throws an Error that ends the loop.
         java.time.ZoneId.systemDefault().getRules();
+        // The same for our own classes on the accept-failure path: loaded from a class directory
+        // (tests, an IDE, an exploded deployment) each needs a descriptor to open its file, and
+        // a NoClassDefFoundError there would end the loop at the very moment it should pause.
+        LoopLog.preload();
+        AcceptFailure.preload();
     }
 
     final LoopConfig config;

@@ -40,18 +40,18 @@ final class Listener extends IoHandle {
                 loop.group.releaseConnection();
                 AcceptFailure f = socket.lastAcceptFailure();
                 if (f == null) return; // nobody else is waiting
-                switch (f.kind()) {
-                    case CLIENT_GONE -> { continue; } // that client gave up; take the next
-                    case NO_RESOURCES -> {
-                        if (!warned) {
-                            LoopLog.warn("accept: " + f.detail() + ", pausing accepts for " + RETRY_MILLIS + " ms");
-                            warned = true;
-                        }
-                        pause();
-                        return;
+                // if/else, not a switch: an enum switch compiles to a synthetic class, loaded on
+                // first use, which under EMFILE could not be loaded from a class directory.
+                AcceptFailure.Kind kind = f.kind();
+                if (kind == AcceptFailure.Kind.CLIENT_GONE) continue; // that client gave up; take the next
+                if (kind == AcceptFailure.Kind.NO_RESOURCES) {
+                    if (!warned) {
+                        LoopLog.warn("accept: " + f.detail() + ", pausing accepts for " + RETRY_MILLIS + " ms");
+                        warned = true;
                     }
-                    case OTHER -> { return; } // the next poll reports the listener again
+                    pause();
                 }
+                return; // OTHER: the next poll reports the listener again
             }
             warned = false; // descriptors are back: a new shortage is worth a new warning
             loop.adopt(s);

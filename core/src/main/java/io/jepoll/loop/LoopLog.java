@@ -10,6 +10,9 @@ final class LoopLog {
 
     static final System.Logger LOG = System.getLogger("io.jepoll");
 
+    /** Loads this class (see EventLoop's static initializer). */
+    static void preload() {}
+
     static void warn(String message) { log(System.Logger.Level.WARNING, message, null); }
 
     static void warn(String message, Throwable t) { log(System.Logger.Level.WARNING, message, t); }

@@ -57,6 +57,11 @@ final class ExchangePolicy {
         /** Whether the body goes out at all (not for HEAD, nor for 1xx, 204 and 304). */
         boolean sendsBody() { return !head && !Status.forbidsBody(response.status()); }
 
+        /** The whole response as one cached array when it has that common shape, else null. */
+        byte[] whole(long epochMillis) {
+            return streamed ? null : ResponseEncoder.whole(response, head, http10, keepAlive, epochMillis);
+        }
+
         /** A streamed body in HTTP/1.1 is chunked. */
         boolean chunked() { return !http10; }
     }

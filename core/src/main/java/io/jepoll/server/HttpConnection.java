@@ -248,8 +248,10 @@ final class HttpConnection implements ConnectionHandler {
             file = fa.file();
         }
         ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
-        OutputBuffer out = out(c);
-        send(c, a.encode(c.loop().epochMillis(), out));
+        long now = c.loop().epochMillis();
+        byte[] whole = a.whole(now);
+        if (whole != null) c.write(whole); // the common case: one copy, into the loop's output
+        else send(c, a.encode(now, out(c)));
         if (file != null) sendFileParts(c, a, file);
         if (!c.isOpen()) { // the client is gone: no body to stream
             moveTo(c, Phase.IDLE);

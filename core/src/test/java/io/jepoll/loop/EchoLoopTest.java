@@ -47,6 +47,7 @@ class EchoLoopTest {
         try (Socket s = new Socket()) {
             s.setReceiveBufferSize(4096);
             s.connect(group.localAddress());
+            s.setSoTimeout(10_000); // a broken loop fails the read instead of hanging it
             OutputStream out = s.getOutputStream();
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
@@ -57,7 +58,7 @@ class EchoLoopTest {
                 }
             });
             byte[] got = new DataInputStream(s.getInputStream()).readNBytes(data.length + 1);
-            writer.join();
+            assertThat(writer.join(java.time.Duration.ofSeconds(10))).as("the writer finished").isTrue();
             assertThat(got.length).isEqualTo(data.length);
             assertThat(Arrays.equals(got, data)).isTrue();
         }
@@ -69,6 +70,7 @@ class EchoLoopTest {
         group = EventLoopGroup.start(new InetSocketAddress("127.0.0.1", 0), 1, mode.config(), ECHO);
         try (Socket s = new Socket()) {
             s.connect(group.localAddress());
+            s.setSoTimeout(10_000);
             s.getOutputStream().write("ping".getBytes());
             InputStream in = s.getInputStream();
             assertThat(new String(in.readNBytes(4))).isEqualTo("ping");

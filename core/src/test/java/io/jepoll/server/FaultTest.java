@@ -55,6 +55,8 @@ class FaultTest {
     private Harness.LogCapture log;
     private List<String> testBaseline;
     private final List<Socket> clients = new ArrayList<>();
+    /** Log messages (substrings) this test provokes on purpose; any other WARNING or ERROR from jepoll fails it. */
+    private String[] toleratedLogs = {};
 
     static byte[] pattern(int n) {
         byte[] b = new byte[n];
@@ -123,7 +125,7 @@ class FaultTest {
     }
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         testBaseline = Harness.descriptors();
         writerEnded.clear();
         log = new Harness.LogCapture();
@@ -138,8 +140,7 @@ class FaultTest {
             }
             for (Socket s : clients) s.close();
             assertThat(Harness.awaitConnectionCount(server, 0, 10_000)).as("connections left open by the server").isZero();
-            assertThat(log.unexpected("handler failed for", "streamed body writer failed", "streamed body failed"))
-                    .as("errors logged by jepoll").isEmpty();
+            assertThat(log.unexpected(toleratedLogs)).as("warnings and errors logged by jepoll").isEmpty();
         } finally {
             handlerRelease.countDown();
             server.close();
@@ -149,6 +150,9 @@ class FaultTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** This test makes jepoll log these (substrings of the messages); they do not fail it. */
+    private void tolerateLogs(String... messages) { toleratedLogs = messages; }
 
     /** A client socket; {@code receiveBuffer} > 0 shrinks its window before connecting. */
     private Socket connect(int receiveBuffer) throws IOException {
@@ -365,16 +369,19 @@ class FaultTest {
 
     @Test
     void streamedWriterThrowingAfterTheHeadClosesBeforeTheLastChunk() throws Exception {
+        tolerateLogs("streamed body writer failed");
         writerFailureClosesTheConnection("/stream-fails-after-head", "partial body ");
     }
 
     @Test
     void streamedWriterFailingWithIOExceptionClosesBeforeTheLastChunk() throws Exception {
+        tolerateLogs("streamed body failed");
         writerFailureClosesTheConnection("/stream-fails-with-ioexception", "partial body ");
     }
 
     @Test
     void streamedWriterThrowingBeforeWritingClosesBeforeTheLastChunk() throws Exception {
+        tolerateLogs("streamed body writer failed");
         writerFailureClosesTheConnection("/stream-fails-at-once", "");
     }
 
@@ -382,6 +389,7 @@ class FaultTest {
 
     @Test
     void handlerThrowingGives500AndTheConnectionLivesOn() throws Exception {
+        tolerateLogs("handler failed for");
         for (boolean virtual : new boolean[]{false, true}) {
             server.close();
             server = mode.builder().virtualThreads(virtual).handler(FaultTest::route).start();
@@ -394,10 +402,13 @@ class FaultTest {
                 assertThat(c.send("GET /later HTTP/1.1\r\nHost: h\r\n\r\n").read().text()).isEqualTo("ok /later");
             }
         }
+        // "logged once, with the request line" (ARCHITECTURE.md), before the 500 was sent: once per server
+        assertThat(log.messages()).filteredOn(m -> m.contains("handler failed for GET /boom HTTP/1.1")).hasSize(2);
     }
 
     @Test
     void checkedExceptionFromAHandlerGives500Too() throws Exception {
+        tolerateLogs("handler failed for");
         server.close();
         server = mode.builder().handler(req -> {
             throw new InterruptedIOException("provoked by FaultTest");
@@ -405,6 +416,7 @@ class FaultTest {
         try (RawClient c = new RawClient(server)) {
             assertThat(c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(500);
         }
+        assertThat(log.messages()).filteredOn(m -> m.contains("handler failed for GET / HTTP/1.1")).hasSize(1);
         server.close();
         server = mode.builder().handler(FaultTest::route).start();
     }

@@ -35,6 +35,9 @@ class HttpServerTest {
 
     static final Handler HELLO = req -> Response.ok("Hello, world!");
 
+    /** Every JDK HttpClient request is bounded (the client has no timeout of its own). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
     /** Echoes the body; GET /big/N answers N bytes; GET /path answers the target; /boom throws. */
     static final Handler ROUTES = req -> {
         String p = req.path();
@@ -48,7 +51,7 @@ class HttpServerTest {
         return Response.ok(req.method() + " " + req.target());
     };
 
-    HttpServer start(Handler h) throws java.net.BindException { return server = mode.builder().handler(h).start(); }
+    HttpServer start(Handler h) throws Exception { return server = mode.builder().handler(h).start(); }
 
     @AfterEach
     void stop() { if (server != null) server.close(); }
@@ -63,7 +66,7 @@ class HttpServerTest {
     void jdkHttpClientGetsHelloWorld() throws Exception {
         start(HELLO);
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/")).build(),
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/")).timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("Hello, world!");
@@ -237,11 +240,11 @@ class HttpServerTest {
         new Random(7).nextBytes(body);
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/echo");
-            HttpResponse<byte[]> fixed = client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse<byte[]> fixed = client.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(Arrays.equals(fixed.body(), body)).isTrue();
             // ofInputStream has no known length, so the JDK client sends it chunked
-            HttpResponse<byte[]> chunked = client.send(HttpRequest.newBuilder(uri)
+            HttpResponse<byte[]> chunked = client.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
                             .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(chunked.statusCode()).isEqualTo(200);
@@ -282,7 +285,7 @@ class HttpServerTest {
                 if (!req.path().equals("/stream")) return Response.ok("other " + req.path());
                 return Response.stream(200, "text/plain", out -> {
                     try {
-                        otherServed.await();
+                        if (!otherServed.await(30, java.util.concurrent.TimeUnit.SECONDS)) throw new java.io.InterruptedIOException("never released");
                     } catch (InterruptedException e) {
                         throw new java.io.InterruptedIOException();
                     }
@@ -316,7 +319,7 @@ class HttpServerTest {
     void blockingHandlersOnVirtualThreadsKeepPipelinedOrder() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         server = mode.builder().virtualThreads(true).handler(req -> {
-            if (req.path().equals("/slow")) release.await();
+            if (req.path().equals("/slow") && !release.await(30, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("never released");
             return Response.ok(req.path());
         }).start();
         try (RawClient slow = new RawClient(server); RawClient fast = new RawClient(server)) {
@@ -419,7 +422,10 @@ class HttpServerTest {
 
     @Test
     void closeReleasesEveryDescriptorItOpened() throws Exception {
-        long before = openDescriptors();
+        // The JDK opens descriptors of its own, for good, the first time sockets are used (and, for virtual threads,
+        // its pollers): open them before the baseline, so that what is compared is what the server opened.
+        Harness.warmUpJdkSockets();
+        List<String> before = Harness.descriptors();
         server = mode.builder().shutdownGrace(Duration.ofMillis(200)).handler(ROUTES).start();
         List<RawClient> clients = new ArrayList<>();
         for (int i = 0; i < 50; i++) clients.add(new RawClient(server));
@@ -431,24 +437,24 @@ class HttpServerTest {
             c.close();
         }
         server = null;
-        assertThat(openDescriptors()).isEqualTo(before);
+        Harness.assertDescriptorsBackTo(before, "after close() returned");
     }
 
-    static long openDescriptors() throws IOException {
-        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
-    }
-
+    /** Runs curl (bounded by its own --max-time, and destroyed whatever happens); returns its output. */
     static byte[] curl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("curl", "--max-time", "20"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readAllBytes();
+        try {
+            byte[] out;
+            try (InputStream in = p.getInputStream()) {
+                out = in.readAllBytes(); // ends when curl exits: --max-time bounds it
+            }
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("curl exited").isTrue();
+            assertThat(p.exitValue()).as("curl exit code").isZero();
+            return out;
+        } finally {
+            p.destroyForcibly();
         }
-        assertThat(p.waitFor()).as("curl exit code").isZero();
-        return out;
     }
 }

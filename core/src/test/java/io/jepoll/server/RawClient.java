@@ -23,7 +23,7 @@ public final class RawClient implements AutoCloseable {
     }
 
     private final Socket socket;
-    private final InputStream in;
+    private InputStream in;
     private final OutputStream out;
 
     public RawClient(HttpServer server) throws IOException {
@@ -43,6 +43,21 @@ public final class RawClient implements AutoCloseable {
     }
 
     public Socket socket() { return socket; }
+
+    /**
+     * From now on every read from the socket asks for at most {@code max} bytes: a client that reads in small
+     * pieces, so the server's output backs up and it has to resume partial writes.
+     */
+    public RawClient limitReads(int max) {
+        InputStream raw = in;
+        in = new java.io.FilterInputStream(raw) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, max));
+            }
+        };
+        return this;
+    }
 
     public RawClient send(String s) throws IOException { return send(s.getBytes(StandardCharsets.ISO_8859_1)); }
 

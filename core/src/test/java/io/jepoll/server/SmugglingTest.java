@@ -55,7 +55,7 @@ class SmugglingTest {
     }
 
     @BeforeParameterizedClassInvocation
-    static void start(Mode mode) throws java.net.BindException {
+    static void start(Mode mode) throws Exception {
         server = mode.builder().handler(SmugglingTest::record).start();
     }
 

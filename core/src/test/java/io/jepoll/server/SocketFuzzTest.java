@@ -5,8 +5,9 @@ import io.jepoll.http.Response;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,12 +35,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (issue 4). Each connection reads whatever comes back until the server closes it. Every byte the server sends
  * must parse as a sequence of well-formed HTTP/1.1 responses, an error response must be the last one, and the
  * server must end every connection by itself (its timeouts are short here, so a connection still open after the
- * client's 10 s read timeout is a failure). Unmutated pipelines must get exactly one 200 per request. Afterwards
- * the server answers a valid request, holds no connection once the clients are gone, has logged no internal
- * error, and releases every descriptor when closed.
+ * client's 10 s read timeout is a failure). Unmutated pipelines must get exactly one 200 per request, in order,
+ * each naming its own request: the handler answers with the method, the request-target and the length of the body
+ * it received (in the body, and in X-Echo, which HEAD answers carry too), and the checker compares them with what
+ * the script sent, so a response given to the wrong request, a reordering or a body read short or long fails.
+ * Afterwards the server answers a valid request, holds no connection once the clients are gone, has logged no
+ * internal error, and releases every descriptor when closed.
  *
- * <p>Seeded: the seed is in every failure message; rerun one with {@code -Dfuzz.seed=N}. The one wait on a
- * condition (the connection count dropping to 0) is a bounded spin, see {@link Harness#awaitConnectionCount}.
+ * <p>Seeded, never from the clock: CI runs the fixed {@link #SEEDS}; {@code -Djepoll.fuzz.seed=N} runs that seed
+ * alone (each run prints its seed, and every failure message names it). The one wait on a condition (the
+ * connection count dropping to 0) is a bounded spin, see {@link Harness#awaitConnectionCount}.
  */
 @ParameterizedClass
 @EnumSource(Mode.class)
@@ -45,8 +52,10 @@ class SocketFuzzTest {
     @Parameter
     Mode mode;
 
-    /** Connections per run; raise it for a longer local hunt with {@code -Dfuzz.connections=N}. */
-    private static final int CONNECTIONS = Integer.getInteger("fuzz.connections", 300);
+    /** Connections per run; raise it for a longer local hunt with {@code -Djepoll.fuzz.connections=N}. */
+    private static final int CONNECTIONS = Integer.getInteger("jepoll.fuzz.connections", 300);
+    /** The seeds CI runs, each with the handler on the loop and on virtual threads, in every mode. */
+    static final long[] SEEDS = {0x6A65706F6C6CL, 20_261_201L, 7L};
     private static final Duration SERVER_TIMEOUTS = Duration.ofMillis(250);
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 [1-5][0-9][0-9] [\\x20-\\x7e]*");
     private static final Pattern FIELD_LINE = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+: [\\x20-\\x7e]*");
@@ -54,17 +63,41 @@ class SocketFuzzTest {
     /** What the client did at the end, which decides how much can be checked. */
     enum Ending { HALF_CLOSE, KEEP_OPEN, RESET }
 
-    /** One connection's script: its bytes, the cuts to send them in, how it ends; validRequests >= 0 for unmutated pipelines. */
-    record Script(byte[] bytes, int[] cuts, Ending ending, int validRequests, String kind) {}
+    /** A valid request and the answer it must get: "METHOD target body-length" (HEAD: in X-Echo only). */
+    record Valid(String bytes, String answer, boolean head) {}
 
-    @ParameterizedTest(name = "virtual threads: {0}")
-    @ValueSource(booleans = {false, true})
-    void randomAndMutatedInputNeverHurtsTheServer(boolean virtualThreads) throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+    /**
+     * One connection's script: its bytes, the cuts to send them in, how it ends; {@code expected} lists the answers
+     * of an unmutated pipeline, in order, and is null for any other script (whose answers cannot be predicted).
+     */
+    record Script(byte[] bytes, int[] cuts, Ending ending, List<Valid> expected, String kind) {}
+
+    /** The answer the handler gives, as it appears in X-Echo: bytes outside printable ASCII become '?'. */
+    static String echo(String answer) {
+        StringBuilder b = new StringBuilder(answer.length());
+        for (int i = 0; i < answer.length(); i++) {
+            char c = answer.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+
+    /** -Djepoll.fuzz.seed=N alone, or else every one of {@link #SEEDS}; each with and without virtual threads. */
+    static Stream<Arguments> runs() {
+        Long chosen = Long.getLong("jepoll.fuzz.seed");
+        LongStream seeds = chosen != null ? LongStream.of(chosen) : LongStream.of(SEEDS);
+        return seeds.boxed().flatMap(seed -> Stream.of(false, true).map(virtual -> Arguments.of(seed, virtual)));
+    }
+
+    @ParameterizedTest(name = "seed {0}, virtual threads: {1}")
+    @MethodSource("runs")
+    void randomAndMutatedInputNeverHurtsTheServer(long seed, boolean virtualThreads) throws Exception {
+        System.out.println("SocketFuzzTest: seed " + seed + " (rerun with -Djepoll.fuzz.seed=" + seed + "), " + mode
+                + ", virtual threads " + virtualThreads + ", " + CONNECTIONS + " connections");
         try {
             fuzz(seed, virtualThreads);
         } catch (AssertionError | Exception e) {
-            throw new AssertionError("fuzz seed " + seed + " (rerun with -Dfuzz.seed=" + seed + "), " + mode
+            throw new AssertionError("fuzz seed " + seed + " (rerun with -Djepoll.fuzz.seed=" + seed + "), " + mode
                     + ", virtual threads " + virtualThreads + ": " + e.getMessage(), e);
         }
     }
@@ -80,8 +113,8 @@ class SocketFuzzTest {
                 .idleTimeout(SERVER_TIMEOUTS).headerTimeout(SERVER_TIMEOUTS).bodyTimeout(SERVER_TIMEOUTS)
                 .limits(HttpLimits.defaults().withMaxBodySize(64 * 1024))
                 .handler(req -> {
-                    Response r = Response.ok(req.method() + " " + req.path() + " " + req.body().length);
-                    return req.isMethod("HEAD") ? r.withHeader("X-Head", "1") : r; // tells the checker no body follows
+                    String answer = req.method() + " " + req.target() + " " + req.body().length;
+                    return Response.ok(answer).withHeader("X-Echo", echo(answer)); // HEAD answers have it too
                 }).start();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         try (Harness.LogCapture log = new Harness.LogCapture()) {
@@ -103,7 +136,9 @@ class SocketFuzzTest {
             assertThat(problems).as("problems seen by the clients").isEmpty();
 
             try (RawClient c = new RawClient(server)) {
-                assertThat(c.send("GET /after-fuzz HTTP/1.1\r\nHost: h\r\n\r\n").read().text()).isEqualTo("GET /after-fuzz 0");
+                RawClient.Reply r = c.send("GET /after-fuzz HTTP/1.1\r\nHost: h\r\n\r\n").read();
+                assertThat(r.text()).isEqualTo("GET /after-fuzz 0");
+                assertThat(r.header("x-echo")).isEqualTo("GET /after-fuzz 0");
             }
             // every client socket is closed by now (each thread closed its own)
             assertThat(Harness.awaitConnectionCount(server, 0, 10_000)).as("connections still open").isZero();
@@ -149,15 +184,16 @@ class SocketFuzzTest {
             }
             Harness.Received r = Harness.readToEnd(socket);
             if (r.end() == Harness.End.TIMEOUT) return "still open after 10 s; got " + preview(r.bytes());
-            return check(r, s.validRequests());
+            return check(r, s.expected());
         }
     }
 
     // ---------------------------------------------------------------- checking what came back
 
-    private static String check(Harness.Received r, int validRequests) {
+    private static String check(Harness.Received r, List<Valid> expected) {
         byte[] b = r.bytes();
         int p = 0, finals = 0, oks = 0;
+        List<String> answers = new ArrayList<>(); // "status X-Echo | body" of each final response
         boolean closing = false;
         while (p < b.length) {
             if (closing) return "bytes after a response that closed the connection: " + preview(Arrays.copyOfRange(b, p, b.length));
@@ -168,8 +204,7 @@ class SocketFuzzTest {
             String[] lines = new String(b, p, headEnd - p, StandardCharsets.ISO_8859_1).split("\r\n", -1);
             if (!STATUS_LINE.matcher(lines[0]).matches()) return "bad status line: " + lines[0];
             int status = Integer.parseInt(lines[0].substring(9, 12));
-            String length = null, connection = null;
-            boolean head = false;
+            String length = null, connection = null, echo = null;
             for (int i = 1; i < lines.length; i++) {
                 if (!FIELD_LINE.matcher(lines[i]).matches()) return "bad field line: " + lines[i];
                 String name = lines[i].substring(0, lines[i].indexOf(':')).toLowerCase(Locale.ROOT);
@@ -180,7 +215,7 @@ class SocketFuzzTest {
                         length = value;
                     }
                     case "connection" -> connection = value;
-                    case "x-head" -> head = true;
+                    case "x-echo" -> echo = value;
                     case "transfer-encoding" -> { return "unexpected Transfer-Encoding: " + value; }
                     default -> { }
                 }
@@ -190,17 +225,31 @@ class SocketFuzzTest {
             finals++;
             if (length == null) return "final response without Content-Length: " + lines[0];
             int n = Integer.parseInt(length);
+            boolean head = echo != null && echo.startsWith("HEAD "); // the handler's answer to a HEAD: no body follows
+            String body = "";
             if (!head) {
                 if (p + n > b.length) return r.end() == Harness.End.RESET ? null : "body cut short: " + lines[0];
+                body = new String(b, p, n, StandardCharsets.ISO_8859_1);
                 p += n;
             }
+            answers.add(status + " " + echo + " | " + body);
             if (status == 200) oks++;
             if (status >= 400 && !"close".equals(connection)) return status + " without Connection: close";
             if (status != 200 && status < 400) return "unexpected status " + lines[0];
             closing = "close".equals(connection);
         }
-        if (validRequests >= 0 && (oks != validRequests || finals != validRequests)) {
-            return "a valid pipeline of " + validRequests + " requests got " + oks + " answers 200 of " + finals + ": " + preview(b);
+        if (expected != null) {
+            if (oks != expected.size() || finals != expected.size()) {
+                return "a valid pipeline of " + expected.size() + " requests got " + oks + " answers 200 of " + finals + ": " + preview(b);
+            }
+            for (int i = 0; i < expected.size(); i++) {
+                Valid v = expected.get(i);
+                String want = "200 " + echo(v.answer()) + " | " + (v.head() ? "" : v.answer());
+                if (!answers.get(i).equals(want)) {
+                    return "response " + i + " of a valid pipeline of " + expected.size() + " answers another request:"
+                            + " expected [" + want + "], got [" + answers.get(i) + "]; all: " + answers;
+                }
+            }
         }
         return null;
     }
@@ -223,20 +272,22 @@ class SocketFuzzTest {
 
     private static final String[] PATHS = {"/", "/a/b?c=d", "/x%20y", "http://h/abs", "/" + "p".repeat(300)};
 
-    /** A valid request that keeps the connection open (so a pipeline of them is answered in full). */
-    private static String validRequest(SplittableRandom r) {
+    /** A valid request that keeps the connection open (so a pipeline of them is answered in full), with its answer. */
+    private static Valid validRequest(SplittableRandom r) {
         String path = PATHS[r.nextInt(PATHS.length)];
         String body = "b".repeat(r.nextInt(0, 3000));
+        int n = body.length();
         return switch (r.nextInt(7)) {
-            case 0 -> "GET " + path + " HTTP/1.1\r\nHost: h\r\nUser-Agent: fuzz\r\nAccept: */*\r\n\r\n";
-            case 1 -> "HEAD " + path + " HTTP/1.1\r\nHost: h\r\n\r\n";
-            case 2 -> "POST " + path + " HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
-            case 3 -> "POST " + path + " HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + (body.isEmpty() ? "" : Integer.toHexString(body.length()) + ";ext=\"v\"\r\n" + body + "\r\n")
-                    + "3\r\nxyz\r\n0\r\nX-Trailer: t\r\n\r\n";
-            case 4 -> "PUT " + path + " HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
-            case 5 -> "GET " + path + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
-            default -> "OPTIONS * HTTP/1.1\nHost: h\n\n"; // bare LF ends lines (accepted)
+            case 0 -> new Valid("GET " + path + " HTTP/1.1\r\nHost: h\r\nUser-Agent: fuzz\r\nAccept: */*\r\n\r\n", "GET " + path + " 0", false);
+            case 1 -> new Valid("HEAD " + path + " HTTP/1.1\r\nHost: h\r\n\r\n", "HEAD " + path + " 0", true);
+            case 2 -> new Valid("POST " + path + " HTTP/1.1\r\nHost: h\r\nContent-Length: " + n + "\r\n\r\n" + body, "POST " + path + " " + n, false);
+            case 3 -> new Valid("POST " + path + " HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + (body.isEmpty() ? "" : Integer.toHexString(n) + ";ext=\"v\"\r\n" + body + "\r\n")
+                    + "3\r\nxyz\r\n0\r\nX-Trailer: t\r\n\r\n", "POST " + path + " " + (n + 3), false);
+            case 4 -> new Valid("PUT " + path + " HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: " + n + "\r\n\r\n" + body,
+                    "PUT " + path + " " + n, false);
+            case 5 -> new Valid("GET " + path + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", "GET " + path + " 0", false);
+            default -> new Valid("OPTIONS * HTTP/1.1\nHost: h\n\n", "OPTIONS * 0", false); // bare LF ends lines (accepted)
         };
     }
 
@@ -311,7 +362,7 @@ class SocketFuzzTest {
 
     private static Script script(SplittableRandom r) {
         byte[] bytes;
-        int valid = -1;
+        List<Valid> valid = null;
         String kind;
         int choice = r.nextInt(10);
         if (choice < 2) { // random bytes, from all 256 values or from HTTP-looking ones
@@ -324,14 +375,19 @@ class SocketFuzzTest {
             kind = http ? "random HTTP-ish bytes" : "random bytes";
         } else {
             StringBuilder pipeline = new StringBuilder();
+            List<Valid> requests = new ArrayList<>();
             int n = r.nextInt(1, 5);
-            for (int i = 0; i < n; i++) pipeline.append(validRequest(r));
+            for (int i = 0; i < n; i++) {
+                Valid v = validRequest(r);
+                requests.add(v);
+                pipeline.append(v.bytes());
+            }
             bytes = pipeline.toString().getBytes(StandardCharsets.ISO_8859_1);
             if (choice < 8) {
                 bytes = mutate(bytes, r);
                 kind = "mutated pipeline of " + n;
             } else {
-                valid = n;
+                valid = requests;
                 kind = "valid pipeline of " + n;
             }
         }
@@ -340,6 +396,6 @@ class SocketFuzzTest {
             case 0, 1 -> Ending.RESET;
             default -> r.nextBoolean() ? Ending.HALF_CLOSE : Ending.KEEP_OPEN;
         };
-        return new Script(bytes, cuts, ending, ending == Ending.RESET ? -1 : valid, kind + ", " + cuts.length + " cuts, " + ending);
+        return new Script(bytes, cuts, ending, ending == Ending.RESET ? null : valid, kind + ", " + cuts.length + " cuts, " + ending);
     }
 }

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -46,6 +45,7 @@ class SysCallsTest {
                 assertThat(Net.accept(lfd)).isEqualTo(-Errno.EAGAIN); // non-blocking from birth
                 Epoll.add(ep, lfd, Epoll.EPOLLIN);
                 try (Socket client = new Socket(bound.getAddress(), bound.getPort())) {
+                    client.setSoTimeout(10_000);
                     assertThat(Epoll.wait(ep, events, 5000)).isEqualTo(1);
                     assertThat(events.fd(0)).isEqualTo(lfd);
                     assertThat(events.events(0) & Epoll.EPOLLIN).isNotZero();
