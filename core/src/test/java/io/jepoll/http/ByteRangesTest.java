@@ -324,4 +324,23 @@ class ByteRangesTest {
                     .collect(Collectors.joining(","));
         };
     }
+
+    static Stream<String> noise() {
+        return Stream.concat(Noise.strings(5, "bytes=BYTES0123456789-, \t", 40, 3000),
+                Noise.mutations(6, "bytes=0-499, 500-, -100", "0123456789-, =b", 1000));
+    }
+
+    /** Never throws; whatever comes back for a length is within it. */
+    @Test
+    void neverThrows() {
+        noise().forEach(value -> {
+            for (long len : new long[] {0, 1, 500, Long.MAX_VALUE}) {
+                if (ByteRanges.parse(value, len) instanceof RangeSet.Satisfiable s) {
+                    assertThat(s.ranges()).allSatisfy(r -> assertThat(r.last()).isLessThan(len));
+                    assertThat(s.ranges().size()).isLessThanOrEqualTo(16);
+                }
+            }
+            assertThat(ByteRanges.ifRangeAllows(value, EntityTag.strong("a"), 0, 0)).isIn(true, false);
+        });
+    }
 }
