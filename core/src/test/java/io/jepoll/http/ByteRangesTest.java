@@ -316,6 +316,18 @@ class ByteRangesTest {
         assertThat(ByteRanges.ifRangeAllows(ifRange, cur, lastModified)).isEqualTo(expected);
     }
 
+    /** §8.8.2.2: a Last-Modified in the current second may still change within it, so it is weak. */
+    @Test
+    void ifRangeDateOfTheCurrentSecondIsWeak() {
+        long now = 1_748_736_000L;
+        EntityTag tag = EntityTag.strong("abc");
+        assertThat(ByteRanges.ifRangeAllows(HttpDate.format(now - 1), tag, now - 1, now)).isTrue();
+        assertThat(ByteRanges.ifRangeAllows(HttpDate.format(now), tag, now, now)).isFalse();
+        assertThat(ByteRanges.ifRangeAllows(HttpDate.format(now + 60), tag, now + 60, now)).isFalse();
+        // the tag is not affected: it changes with the nanoseconds
+        assertThat(ByteRanges.ifRangeAllows("\"abc\"", tag, now, now)).isTrue();
+    }
+
     private static String describe(RangeSet r) {
         return switch (r) {
             case RangeSet.Ignore i -> "IGNORE";
