@@ -225,9 +225,11 @@ public final class ByteRanges {
      * weak tag never allows. An HTTP-date must equal lastModifiedSeconds exactly (negative: there is no date, so
      * nothing matches). A value that is neither is false. Never throws.
      *
-     * <p>§13.1.5 also asks that the date be a strong validator (§8.8.2.2: the representation did not change twice
-     * within that second). Seconds cannot tell; callers that send an ETag (from {@link EntityTag#forFile}, which
-     * has nanoseconds) see clients use it instead, since §13.1.5 prefers the tag when one was given.
+     * <p>§13.1.5 also asks that the date be a strong validator (§8.8.2.2: the server knows the representation did
+     * not change twice within that second). Only one case is visible here: a Last-Modified in the current second
+     * (or later), which can still change within it, so it is weak and the date does not match, as Apache httpd
+     * does. A file changed twice within a past second cannot be seen in whole seconds; callers that send an ETag
+     * (from {@link EntityTag#forFile}, with nanoseconds) have clients use it instead (§8.8.3, §13.1.5).
      */
     public static boolean ifRangeAllows(String ifRange, EntityTag current, long lastModifiedSeconds,
             long nowEpochSeconds) {
@@ -243,6 +245,7 @@ public final class ByteRanges {
             }
         }
         long date = HttpDate.seconds(ifRange, nowEpochSeconds);
-        return date != HttpDate.NONE && lastModifiedSeconds >= 0 && date == lastModifiedSeconds;
+        return date != HttpDate.NONE && lastModifiedSeconds >= 0 && date == lastModifiedSeconds
+                && lastModifiedSeconds < nowEpochSeconds;
     }
 }

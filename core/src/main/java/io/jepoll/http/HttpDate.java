@@ -168,7 +168,7 @@ public final class HttpDate {
      */
     public static String format(long epochSeconds) {
         long days = Math.floorDiv(epochSeconds, CivilDate.SECONDS_PER_DAY);
-        int secondOfDay = (int) Math.floorMod(epochSeconds, CivilDate.SECONDS_PER_DAY);
+        int secondOfDay = Math.floorMod(epochSeconds, CivilDate.SECONDS_PER_DAY);
         long[] ymd = CivilDate.civilFromDays(days);
         long year = ymd[0];
         if (year < MIN_YEAR || year > MAX_YEAR) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -147,5 +148,23 @@ class AcceptEncodingTest {
         assertThat(AcceptEncoding.preferred(atLimit, List.of("gzip"))).isEqualTo("gzip");
         assertThat(AcceptEncoding.accepts(" " + atLimit, "gzip")).isFalse();
         assertThat(AcceptEncoding.preferred(" " + atLimit, List.of("gzip"))).isNull();
+    }
+
+    static Stream<String> noise() {
+        return Stream.concat(Noise.strings(7, "gzipbr*identity;q=0.1, \t", 40, 3000),
+                Noise.mutations(8, "br;q=0.9, gzip;q=0.8, *;q=0", "bgz;q=.0,1 ", 1000));
+    }
+
+    /** Never throws; what preferred returns is one of the available codings and is acceptable. */
+    @Test
+    void neverThrows() {
+        noise().forEach(value -> {
+            String chosen = AcceptEncoding.preferred(value, List.of("br", "gzip"));
+            if (chosen != null) {
+                assertThat(chosen).isIn("br", "gzip");
+                assertThat(AcceptEncoding.accepts(value, chosen)).isTrue();
+            }
+            AcceptEncoding.accepts(value, "identity");
+        });
     }
 }

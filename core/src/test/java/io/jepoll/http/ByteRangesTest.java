@@ -316,6 +316,18 @@ class ByteRangesTest {
         assertThat(ByteRanges.ifRangeAllows(ifRange, cur, lastModified)).isEqualTo(expected);
     }
 
+    /** §8.8.2.2: a Last-Modified in the current second may still change within it, so it is weak. */
+    @Test
+    void ifRangeDateOfTheCurrentSecondIsWeak() {
+        long now = 1_748_736_000L;
+        EntityTag tag = EntityTag.strong("abc");
+        assertThat(ByteRanges.ifRangeAllows(HttpDate.format(now - 1), tag, now - 1, now)).isTrue();
+        assertThat(ByteRanges.ifRangeAllows(HttpDate.format(now), tag, now, now)).isFalse();
+        assertThat(ByteRanges.ifRangeAllows(HttpDate.format(now + 60), tag, now + 60, now)).isFalse();
+        // the tag is not affected: it changes with the nanoseconds
+        assertThat(ByteRanges.ifRangeAllows("\"abc\"", tag, now, now)).isTrue();
+    }
+
     private static String describe(RangeSet r) {
         return switch (r) {
             case RangeSet.Ignore i -> "IGNORE";
@@ -323,5 +335,24 @@ class ByteRangesTest {
             case RangeSet.Satisfiable s -> s.ranges().stream().map(b -> b.first() + "-" + b.last())
                     .collect(Collectors.joining(","));
         };
+    }
+
+    static Stream<String> noise() {
+        return Stream.concat(Noise.strings(5, "bytes=BYTES0123456789-, \t", 40, 3000),
+                Noise.mutations(6, "bytes=0-499, 500-, -100", "0123456789-, =b", 1000));
+    }
+
+    /** Never throws; whatever comes back for a length is within it. */
+    @Test
+    void neverThrows() {
+        noise().forEach(value -> {
+            for (long len : new long[] {0, 1, 500, Long.MAX_VALUE}) {
+                if (ByteRanges.parse(value, len) instanceof RangeSet.Satisfiable s) {
+                    assertThat(s.ranges()).allSatisfy(r -> assertThat(r.last()).isLessThan(len));
+                    assertThat(s.ranges().size()).isLessThanOrEqualTo(16);
+                }
+            }
+            assertThat(ByteRanges.ifRangeAllows(value, EntityTag.strong("a"), 0, 0)).isIn(true, false);
+        });
     }
 }

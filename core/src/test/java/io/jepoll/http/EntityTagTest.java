@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -215,5 +216,25 @@ class EntityTagTest {
             case EntityTagList.Tags t -> t.tags().stream().map(EntityTag::header)
                     .collect(Collectors.joining(" ", "[", "]"));
         };
+    }
+
+    static Stream<String> noise() {
+        return Noise.strings(3, "W/\"a, *\t", 30, 3000);
+    }
+
+    /** Never throws, and every tag parsed prints back to a value that parses to the same tag. */
+    @Test
+    void neverThrows() {
+        noise().forEach(value -> {
+            if (EntityTag.parseList(value) instanceof EntityTagList.Tags tags) {
+                for (EntityTag t : tags.tags()) {
+                    assertThat(EntityTag.parse(t.header())).isEqualTo(t);
+                }
+            }
+            EntityTag one = EntityTag.parse(value);
+            if (one != null) {
+                assertThat(EntityTag.parse(one.header())).isEqualTo(one);
+            }
+        });
     }
 }

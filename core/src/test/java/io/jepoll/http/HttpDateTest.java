@@ -199,4 +199,20 @@ class HttpDateTest {
         assertThat(formatted).isEqualTo(expected);
         assertThat(HttpDate.parse(formatted, NOW)).isEqualTo(epochSeconds);
     }
+
+    static Stream<String> noise() {
+        return Stream.concat(Noise.strings(1, "SunMoTueWdhFriSatJnbMrApyJlgOcNvDGT, -:0123456789", 40, 3000),
+                Noise.mutations(2, "Sunday, 06-Nov-94 08:49:37 GMT", " ,-:09SunGMT", 1000));
+    }
+
+    /** Never throws, and a value accepted is one format would write (or an obsolete form of a valid date). */
+    @Test
+    void neverThrows() {
+        noise().forEach(value -> {
+            long t = HttpDate.seconds(value, NOW);
+            if (t != HttpDate.NONE) {
+                assertThat(HttpDate.seconds(HttpDate.format(t), NOW)).isEqualTo(t);
+            }
+        });
+    }
 }

@@ -3,6 +3,7 @@ package io.jepoll.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -135,5 +136,23 @@ class MediaTypesTest {
     @ValueSource(strings = {"", ".html", "a.b", "a/b", "a b", "caf\u00e9", "a\u0000"})
     void refusesWhatIsNotAnExtension(String extension) {
         assertThatThrownBy(() -> TYPES.withType(extension, "a/b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static Stream<String> noise() {
+        return Noise.strings(9, "a/b.;= \"\\x", 24, 2000);
+    }
+
+    /** Never throws but IllegalArgumentException, and whatever is accepted is a one-line field value. */
+    @Test
+    void neverThrowsButIllegalArgument() {
+        noise().forEach(value -> {
+            assertThat(TYPES.forFileName(value)).isNotNull();
+            try {
+                String got = TYPES.withType("x", value).forExtension("x");
+                assertThat(got).doesNotContain("\r", "\n", "\u0000").isEqualTo(value);
+            } catch (IllegalArgumentException expected) {
+                // refused
+            }
+        });
     }
 }

@@ -6,6 +6,7 @@ import static io.jepoll.http.Preconditions.Outcome.PROCEED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jepoll.http.Preconditions.Outcome;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -144,5 +145,18 @@ class PreconditionsTest {
             case "TWO" -> HttpDate.format(LM) + ", " + HttpDate.format(LM);
             default -> cell;
         };
+    }
+
+    static Stream<String> noise() {
+        return Noise.strings(4, "W/\"abc, *Sun06Nov1994:GMT", 32, 1000);
+    }
+
+    @Test
+    void neverThrows() {
+        noise().forEach(value -> {
+            assertThat(Preconditions.evaluate(true, value, value, null, null, CURRENT, LM, NOW)).isNotNull();
+            assertThat(Preconditions.evaluate(false, null, null, value, value, CURRENT, LM, NOW)).isNotNull();
+            assertThat(Preconditions.evaluate(true, null, value, value, value, null, -1, NOW)).isNotNull();
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.jepoll.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -313,5 +314,35 @@ class TargetPathTest {
     void escapeHtmlReturnsTheSameStringWhenNothingNeedsEscaping() {
         String s = "nothing-to-do";
         assertThat(TargetPath.escapeHtml(s)).isSameAs(s);
+    }
+
+    static Stream<String> noise() {
+        return Stream.concat(Noise.strings(10, "/./%2eE5cCfF0a\\", 40, 4000),
+                Noise.mutations(11, "/a/%2e%2e/b/%C3%A9/./c", "/.%2eEcC0", 2000));
+    }
+
+    /**
+     * Never throws, and what is accepted is safe by construction: rooted, no dot or empty segment, no
+     * backslash, no control; and normalising it again changes nothing once its '%' are encoded.
+     */
+    @Test
+    void neverThrowsAndWhatItAcceptsIsSafe() {
+        AtomicInteger accepted = new AtomicInteger();
+        noise().forEach(raw -> {
+            String d = TargetPath.decode(raw);
+            if (d == null) {
+                return;
+            }
+            accepted.incrementAndGet();
+            assertThat(d).startsWith("/").doesNotContain("//", "\\");
+            for (String s : TargetPath.segments(d)) {
+                assertThat(s).isNotIn(".", "..");
+                assertThat(s.chars()).noneMatch(Character::isISOControl);
+            }
+            String again = "/" + String.join("/", TargetPath.segments(d).stream().map(TargetPath::encodeSegment)
+                    .toList()) + (d.length() > 1 && d.endsWith("/") ? "/" : "");
+            assertThat(TargetPath.decode(again)).isEqualTo(d);
+        });
+        assertThat(accepted.get()).as("the noise reaches accepted paths").isGreaterThan(100);
     }
 }
