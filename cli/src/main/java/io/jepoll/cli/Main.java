@@ -2,6 +2,7 @@ package io.jepoll.cli;
 
 import io.jepoll.server.Handler;
 import io.jepoll.server.HttpServer;
+import io.jepoll.server.StaticFiles;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +37,23 @@ public final class Main {
             }
             case SERVE -> { }
         }
-        Handler handler = o.mode() == Options.Mode.ECHO ? Handlers.echo() : Handlers.hello();
+        Handler handler;
+        try {
+            handler = switch (o.mode()) {
+                case ECHO -> Handlers.echo();
+                case HELLO -> Handlers.hello();
+                case FILES -> {
+                    Options.Dir d = o.dir();
+                    StaticFiles.Builder sb = StaticFiles.builder(d.root()).index(d.index()).listing(d.listing())
+                            .dotfiles(d.dotfiles()).followSymlinksOut(d.followSymlinksOut());
+                    if (d.maxAge() >= 0) sb.maxAge(d.maxAge());
+                    yield sb.build();
+                }
+            };
+        } catch (java.io.IOException e) {
+            err.println("jepoll: cannot serve: " + e.getMessage());
+            return 1;
+        }
         if (o.logRequests()) handler = Handlers.logging(handler, out);
 
         CountDownLatch stop = new CountDownLatch(1);
@@ -70,7 +87,11 @@ public final class Main {
                 : "a thread per connection";
         out.println("jepoll " + VERSION + " listening on http://" + host + ":" + server.port() + "/"
                 + " (transport " + o.transport().label() + ", " + model
-                + ", " + (o.mode() == Options.Mode.ECHO ? "echo" : "hello") + ")");
+                + ", " + switch (o.mode()) {
+                    case ECHO -> "echo";
+                    case HELLO -> "hello";
+                    case FILES -> "files from " + o.dir().root().toAbsolutePath().normalize();
+                } + ")");
         out.flush();
         try {
             stop.await();

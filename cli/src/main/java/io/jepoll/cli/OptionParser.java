@@ -18,6 +18,7 @@ final class OptionParser {
     }
 
     private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
+            "--dir", "--index", "--max-age",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
             "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace");
 
@@ -32,6 +33,9 @@ final class OptionParser {
         Options.Action action = d.action();
         HttpLimits limits = d.limits();
         Duration idle = null, header = null, body = null, write = null, grace = null;
+        String dir = null, index = null;
+        boolean listing = false, dotfiles = false, symlinksOut = false;
+        long maxAge = -1;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -72,6 +76,20 @@ final class OptionParser {
                 case "--tcp-nodelay" -> noDelay = true;
                 case "--tcp-cork" -> cork = true;
                 case "--echo" -> mode = Options.Mode.ECHO;
+                case "--dir" -> {
+                    if (value.isBlank()) throw new UsageException("--dir needs a directory");
+                    dir = value;
+                }
+                case "--index" -> {
+                    if (value.isEmpty() || value.contains("/") || value.startsWith(".")) {
+                        throw new UsageException("--index needs a plain file name, not '" + value + "'");
+                    }
+                    index = value;
+                }
+                case "--dir-listing" -> listing = true;
+                case "--dotfiles" -> dotfiles = true;
+                case "--follow-symlinks-out" -> symlinksOut = true;
+                case "--max-age" -> maxAge = number(name, value, 0, 10L * 365 * 24 * 3600);
                 case "--log-requests" -> log = true;
                 case "--virtual-threads" -> virtual = true;
                 case "--max-request-line" -> limits = limits.withMaxRequestLine((int) size(name, value, 64, 1 << 20));
@@ -95,8 +113,19 @@ final class OptionParser {
         if (transport == Transport.EPOLL && !Transport.EPOLL.isAvailable() && action == Options.Action.SERVE) {
             throw new UsageException("--transport epoll is not available here: " + io.jepoll.sys.Linux.unavailableReason());
         }
+        Options.Dir files = null;
+        if (dir != null) {
+            if (mode == Options.Mode.ECHO) throw new UsageException("--dir and --echo cannot be used together");
+            if (action == Options.Action.SERVE && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(dir))) {
+                throw new UsageException("--dir: not a directory: " + dir);
+            }
+            mode = Options.Mode.FILES;
+            files = new Options.Dir(java.nio.file.Path.of(dir), index == null ? "index.html" : index, listing, dotfiles, symlinksOut, maxAge);
+        } else if (index != null || listing || dotfiles || symlinksOut || maxAge >= 0) {
+            throw new UsageException("--index, --dir-listing, --dotfiles, --follow-symlinks-out and --max-age need --dir");
+        }
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
-                maxConnections, new Options.Timeouts(idle, header, body, write, grace), action);
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, action);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

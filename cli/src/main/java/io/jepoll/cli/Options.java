@@ -12,9 +12,12 @@ import java.time.Duration;
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
-               int maxConnections, Timeouts timeouts, Action action) {
+               int maxConnections, Timeouts timeouts, Dir dir, Action action) {
 
-    enum Mode { HELLO, ECHO }
+    enum Mode { HELLO, ECHO, FILES }
+
+    /** --dir and its options (null unless serving a directory); maxAge -1: no Cache-Control. */
+    record Dir(java.nio.file.Path root, String index, boolean listing, boolean dotfiles, boolean followSymlinksOut, long maxAge) {}
 
     enum Action { SERVE, HELP, VERSION }
 
@@ -25,7 +28,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, Action.SERVE);
+                Timeouts.DEFAULTS, null, Action.SERVE);
     }
 
     static final String USAGE = """
@@ -41,8 +44,16 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --tcp-nodelay           set TCP_NODELAY: send small writes at once
               --tcp-cork              set TCP_CORK around each flush: full segments only
               --echo                  answer every request with its own body
+              --dir DIR               serve the files under DIR (GET/HEAD, ranges, validators)
               --log-requests          print each request, as the tutorial does
               --virtual-threads       run the handler on virtual threads
+
+            Serving a directory (with --dir):
+              --index NAME            file served for a directory's URI (default index.html)
+              --dir-listing           list a directory that has no index (default: 404)
+              --dotfiles              serve names starting with "." (default: not found)
+              --follow-symlinks-out   follow symlinks that leave DIR (default: not found)
+              --max-age SECONDS       send Cache-Control: max-age=SECONDS (default: none)
 
             Limits (sizes in bytes, or with k/m suffix: 16k, 1m):
               --max-request-line N    request line (default 8k; longer gets 414)

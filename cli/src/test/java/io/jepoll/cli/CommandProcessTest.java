@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timeout, and HTTP requests carry a timeout.
  */
 class CommandProcessTest {
-    private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/ \\((transport \\w+, .*, (hello|echo))\\)");
+    private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/ \\((transport \\w+, .*, (hello|echo|files from .*))\\)");
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
     record Running(Process process, int port, String banner, BlockingQueue<String> output) {}
@@ -171,4 +171,45 @@ class CommandProcessTest {
         stopsGracefully(first.process());
     }
 
+
+    /** ./jepoll --dir: the files, a directory's index, a redirect, and a clear error for a missing directory. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio", "--transport=threads"})
+    void servesADirectory(String flag) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jepoll-dir");
+        try {
+            java.nio.file.Files.writeString(dir.resolve("index.html"), "<p>home</p>\n");
+            java.nio.file.Files.createDirectories(dir.resolve("sub"));
+            java.nio.file.Files.writeString(dir.resolve("sub/a.css"), "p{}\n");
+            Running r = start(flag, "--dir", dir.toString(), "--max-age", "60");
+            assertThat(r.banner()).contains("files from ");
+            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                HttpResponse<String> home = client.send(request(r.port(), "/").build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(home.body()).isEqualTo("<p>home</p>\n");
+                assertThat(home.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+                assertThat(home.headers().firstValue("cache-control")).hasValue("max-age=60");
+                HttpResponse<String> css = client.send(request(r.port(), "/sub/a.css").build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(css.headers().firstValue("content-type")).hasValue("text/css; charset=utf-8");
+                HttpResponse<String> redirect = client.send(request(r.port(), "/sub?x=1").build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(redirect.statusCode()).isEqualTo(301);
+                assertThat(redirect.headers().firstValue("location")).hasValue("/sub/?x=1");
+                assertThat(client.send(request(r.port(), "/sub/").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                        .as("no index, no listing").isEqualTo(404);
+            }
+            stopsGracefully(r.process());
+        } finally {
+            try (var walk = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void aMissingDirectoryIsAOneLineUsageError() throws Exception {
+        Process p = launch("--dir", "/no/such/directory/here");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out.trim()).isEqualTo("jepoll: --dir: not a directory: /no/such/directory/here");
+    }
 }

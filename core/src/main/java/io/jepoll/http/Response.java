@@ -1,6 +1,7 @@
 package io.jepoll.http;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Locale;
  * Response.of(404).withHeader("Cache-Control", "no-store")
  * Response.bytes(200, "application/json", json)
  * Response.stream(200, "text/plain", out -> out.write(...))
+ * Response.file(path, info -> Response.fileParts(200, List.of(new FilePart.Region(0, info.size()))))
  * }</pre>
  * The server writes Date, Content-Length or Transfer-Encoding, and Connection itself.
  */
@@ -27,20 +29,31 @@ public final class Response {
 
     private final int status;
     private final List<Header> headers;
-    private final byte[] body;          // null when streamed
+    private final byte[] body;          // null when streamed or from a file
     private final BodyWriter writer;    // null unless streamed
+    private final FileSource file;      // null unless the body is a file the server opens first
+    private final List<FilePart> parts; // null unless the body is regions of an open file
     private volatile byte[] head;       // status line + fields (+ Content-Length), built on first use
     private volatile Whole whole;       // the whole keep-alive response for the current Date second
 
     /** A complete response for one Date line: identity of {@code date} tells whether it is still current. */
     private record Whole(byte[] date, byte[] bytes) {}
 
-    private Response(int status, List<Header> headers, byte[] body, BodyWriter writer) {
+    /** A file to open, and what to answer once its facts are known. */
+    private record FileSource(Path path, FileResponder responder) {}
+
+    private Response(int status, List<Header> headers, byte[] body, BodyWriter writer, FileSource file, List<FilePart> parts) {
         if (status < 200 || status > 999) throw new IllegalArgumentException("status out of range [200, 999]: " + status);
         this.status = status;
         this.headers = headers;
         this.body = body;
         this.writer = writer;
+        this.file = file;
+        this.parts = parts;
+    }
+
+    private Response(int status, List<Header> headers, byte[] body, BodyWriter writer) {
+        this(status, headers, body, writer, null, null);
     }
 
     /** 200 with a UTF-8 text body. */
@@ -67,6 +80,25 @@ public final class Response {
         return contentType == null ? r : r.withHeader("Content-Type", contentType);
     }
 
+    /**
+     * A body from the file at {@code path}: the server opens it, then asks {@code responder}
+     * for the response with the facts of the open file ({@link FileInfo}). A file that cannot
+     * be opened is answered 404 (missing, not a regular file) or 500 by the server.
+     */
+    public static Response file(Path path, FileResponder responder) {
+        if (path == null || responder == null) throw new IllegalArgumentException("path and responder are required");
+        return new Response(200, List.of(), null, null, new FileSource(path, responder), null);
+    }
+
+    /**
+     * For a {@link FileResponder}: a body made of regions of the open file and framing bytes,
+     * sent in order; Content-Length is their sum.
+     */
+    public static Response fileParts(int status, List<FilePart> parts) {
+        if (parts == null) throw new IllegalArgumentException("parts is null");
+        return new Response(status, List.of(), null, null, null, List.copyOf(parts));
+    }
+
     /** A copy with one more header field. Field syntax is checked here, not on the wire. */
     public Response withHeader(String name, String value) {
         checkName(name);
@@ -80,7 +112,7 @@ public final class Response {
         List<Header> more = new ArrayList<>(headers.size() + 1);
         more.addAll(headers);
         more.add(new Header(name, value));
-        return new Response(status, Collections.unmodifiableList(more), body, writer);
+        return new Response(status, Collections.unmodifiableList(more), body, writer, file, parts);
     }
 
     public int status() { return status; }
@@ -93,8 +125,27 @@ public final class Response {
         return null;
     }
 
-    /** The body bytes, or null for a streamed response. */
+    /** The body bytes, or null for a streamed or file response. */
     public byte[] body() { return body; }
+
+    /** True for {@link #file}: the server must open the file and ask {@link #fileResponder()}. */
+    public boolean isFile() { return file != null; }
+
+    public Path filePath() { return file == null ? null : file.path(); }
+
+    public FileResponder fileResponder() { return file == null ? null : file.responder(); }
+
+    /** The parts of a {@link #fileParts} body, or null. */
+    public List<FilePart> fileParts() { return parts; }
+
+    /** The body's length when it is known before sending: bytes or file parts; -1 otherwise. */
+    public long contentLength() {
+        if (body != null) return body.length;
+        if (parts == null) return -1;
+        long n = 0;
+        for (FilePart p : parts) n += p.length();
+        return n;
+    }
 
     public boolean isStreamed() { return writer != null; }
 
@@ -115,7 +166,7 @@ public final class Response {
     byte[] whole(byte[] dateLine) {
         Whole w = whole;
         if (w != null && w.date == dateLine) return w.bytes;
-        if (writer != null || body.length >= ResponseEncoder.INLINE_BODY_MAX) return null;
+        if (body == null || body.length >= ResponseEncoder.INLINE_BODY_MAX) return null;
         byte[] h = head();
         byte[] b = Status.forbidsBody(status) ? EMPTY : body;
         byte[] all = new byte[h.length + dateLine.length + 2 + b.length];

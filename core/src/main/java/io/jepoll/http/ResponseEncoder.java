@@ -31,8 +31,9 @@ public final class ResponseEncoder {
         OutputBuffer b = new OutputBuffer(128);
         b.putLatin1("HTTP/1.1 ").putDecimal(r.status()).put((byte) ' ').putLatin1(Status.reason(r.status())).put(CRLF);
         for (Response.Header h : r.headers()) b.putLatin1(h.name()).putLatin1(": ").putLatin1(h.value()).put(CRLF);
-        if (!r.isStreamed() && !Status.forbidsBody(r.status())) {
-            b.putLatin1("Content-Length: ").putDecimal(r.body().length).put(CRLF);
+        long length = r.contentLength();
+        if (length >= 0 && !Status.forbidsBody(r.status())) {
+            b.putLatin1("Content-Length: ").putDecimal(length).put(CRLF);
         }
         byte[] out = new byte[b.readable()];
         System.arraycopy(b.array(), b.start(), out, 0, out.length);

@@ -113,12 +113,12 @@ public final class Connection extends IoHandle {
     public void writeShared(byte[] b, int off, int len) {
         if (state != State.OPEN || len == 0) return;
         if (queue == null) {
-            sendScratch();
+            sendScratch(true); // the head before this body: MSG_MORE lets them share a segment
             if (state == State.CLOSED) return;
         }
         if (queue == null) {
             cork();
-            int n = sendBytes(b, off, len);
+            int n = sendBytes(b, off, len, false);
             if (n < 0) {
                 close();
                 return;
@@ -147,7 +147,7 @@ public final class Connection extends IoHandle {
             if (closeWhenDone) file.close();
             return;
         }
-        if (queue == null) sendScratch();
+        if (queue == null) sendScratch(true); // the head and the file's first bytes in one segment
         if (state == State.CLOSED) {
             if (closeWhenDone) file.close();
             return;
@@ -185,7 +185,7 @@ public final class Connection extends IoHandle {
     /** Hands the output of this callback to the kernel now. Called by the loop after every callback. */
     public void flush() {
         if (state == State.CLOSED) return;
-        sendScratch();
+        sendScratch(false);
         if (state == State.CLOSED) return;
         if (corked) { // uncork: the last partial segment leaves now
             corked = false;
@@ -202,13 +202,13 @@ public final class Connection extends IoHandle {
     }
 
     /** Sends this connection's bytes in the loop scratch (if it holds them); what is left goes to the queue. */
-    private void sendScratch() {
+    private void sendScratch(boolean more) {
         if (loop.scratchOwner != this) return;
         loop.scratchOwner = null;
         ByteBuf s = loop.scratch;
         if (s.isEmpty()) return;
         cork();
-        int n = sendBytes(s.array(), s.start(), s.readable());
+        int n = sendBytes(s.array(), s.start(), s.readable(), more);
         if (n >= 0 && n < s.readable()) block().addCopy(s.array(), s.start() + n, s.readable() - n);
         s.clear();
         s.shrinkIfLarger(1 << 20, loop.config.readBufferSize());
@@ -216,10 +216,10 @@ public final class Connection extends IoHandle {
     }
 
     /** Writes as much as the kernel takes; returns bytes written, or -1 when the peer is gone. */
-    private int sendBytes(byte[] b, int off, int len) {
+    private int sendBytes(byte[] b, int off, int len, boolean more) {
         int done = 0;
         while (done < len) {
-            int n = socket.write(b, off + done, len - done);
+            int n = socket.write(b, off + done, len - done, more);
             if (n > 0) done += n;
             else if (n == 0) break;
             else return -1;

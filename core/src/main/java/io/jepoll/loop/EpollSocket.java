@@ -28,8 +28,8 @@ final class EpollSocket extends Socket {
     }
 
     @Override
-    int write(byte[] b, int off, int len) {
-        int n = Net.send(fd, b, off, len);
+    int write(byte[] b, int off, int len, boolean more) {
+        int n = Net.send(fd, b, off, len, more);
         return n >= 0 ? n : n == -Errno.EAGAIN ? 0 : GONE; // EPIPE, ECONNRESET, ...: nobody listens any more
     }
 
@@ -48,14 +48,25 @@ final class EpollSocket extends Socket {
         try {
             f = Files.open(path);
         } catch (SysException e) {
-            throw new IOException(e.getMessage(), e);
+            // The same exceptions java.nio throws, so callers tell "missing" from "failed" alike on every backend.
+            throw switch (e.errno()) {
+                case Errno.ENOENT, Errno.ENOTDIR -> new java.nio.file.NoSuchFileException(path.toString());
+                case Errno.EACCES, Errno.EPERM -> new java.nio.file.AccessDeniedException(path.toString());
+                default -> new IOException(e.getMessage(), e);
+            };
         }
+        Files.Stat st;
         try {
-            return new NativeFile(f, Files.size(f));
+            st = Files.stat(f); // of the descriptor: the very file that will be sent
         } catch (SysException e) {
             Net.close(f);
             throw new IOException(e.getMessage(), e);
         }
+        if (!st.regular()) {
+            Net.close(f);
+            throw new IOException("not a regular file: " + path);
+        }
+        return new NativeFile(f, st);
     }
 
     @Override
@@ -121,16 +132,12 @@ final class EpollSocket extends Socket {
     /** A file as a descriptor, for sendfile(2). */
     static final class NativeFile extends OpenFile {
         final int fd;
-        private final long size;
         private boolean closed;
 
-        NativeFile(int fd, long size) {
+        NativeFile(int fd, Files.Stat st) {
+            super(st.size(), st.mtimeSeconds(), st.mtimeNanos(), st.inode());
             this.fd = fd;
-            this.size = size;
         }
-
-        @Override
-        public long size() { return size; }
 
         @Override
         public void close() {

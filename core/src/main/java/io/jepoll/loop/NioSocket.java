@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * A socket of the portable java.nio backend. Failures surface here as IOExceptions; they
@@ -68,7 +69,7 @@ final class NioSocket extends Socket {
     }
 
     @Override
-    int write(byte[] b, int off, int len) {
+    int write(byte[] b, int off, int len, boolean more) { // java.nio has no MSG_MORE: a plain write
         try {
             return stream.write(wrap(b, off, len));
         } catch (IOException e) {
@@ -93,8 +94,13 @@ final class NioSocket extends Socket {
     OpenFile openFile(Path path) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
-            return new ChannelFile(ch, ch.size());
-        } catch (IOException e) {
+            // java.nio has no fstat: the size is the channel's, the rest is read by path just
+            // after opening (a file replaced in between would show the new one's date).
+            BasicFileAttributes a = java.nio.file.Files.readAttributes(path, BasicFileAttributes.class);
+            if (!a.isRegularFile()) throw new IOException("not a regular file: " + path);
+            java.time.Instant m = a.lastModifiedTime().toInstant();
+            return new ChannelFile(ch, ch.size(), m.getEpochSecond(), m.getNano(), inodeOf(path));
+        } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
@@ -182,17 +188,22 @@ final class NioSocket extends Socket {
     }
 
     /** A file as a FileChannel, for transferTo (sendfile underneath where the JDK can). */
+    private static long inodeOf(Path path) {
+        try {
+            Object ino = java.nio.file.Files.getAttribute(path, "unix:ino");
+            return ino == null ? 0 : (Long) ino;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 0; // not a Unix file system view: identity from size and date only
+        }
+    }
+
     static final class ChannelFile extends OpenFile {
         final FileChannel channel;
-        private final long size;
 
-        ChannelFile(FileChannel channel, long size) {
+        ChannelFile(FileChannel channel, long size, long mtimeSeconds, int mtimeNanos, long inode) {
+            super(size, mtimeSeconds, mtimeNanos, inode);
             this.channel = channel;
-            this.size = size;
         }
-
-        @Override
-        public long size() { return size; }
 
         @Override
         public void close() {

@@ -6,8 +6,26 @@ package io.jepoll.loop;
  * descriptor for sendfile(2) on epoll, a FileChannel for transferTo on java.nio.
  */
 public abstract sealed class OpenFile implements AutoCloseable permits EpollSocket.NativeFile, NioSocket.ChannelFile {
+    private final long size, mtimeSeconds, inode;
+    private final int mtimeNanos;
+
+    OpenFile(long size, long mtimeSeconds, int mtimeNanos, long inode) {
+        this.size = size;
+        this.mtimeSeconds = mtimeSeconds;
+        this.mtimeNanos = mtimeNanos;
+        this.inode = inode;
+    }
+
     /** Length in bytes when it was opened. */
-    public abstract long size();
+    public final long size() { return size; }
+
+    /** Last modification when it was opened: seconds since the epoch, and nanoseconds within. */
+    public final long mtimeSeconds() { return mtimeSeconds; }
+
+    public final int mtimeNanos() { return mtimeNanos; }
+
+    /** Its identity on the file system (0 where the backend cannot tell). */
+    public final long inode() { return inode; }
 
     /** Releases the file; idempotent. */
     @Override

@@ -29,7 +29,10 @@ abstract sealed class Socket permits EpollSocket, NioSocket {
     abstract int read(byte[] b, int off, int len);
 
     /** Bytes of {@code b[off, off+len)} the kernel took (0: its buffer is full), or {@link #GONE}. */
-    abstract int write(byte[] b, int off, int len);
+    final int write(byte[] b, int off, int len) { return write(b, off, len, false); }
+
+    /** As {@link #write(byte[], int, int)}; {@code more}: the caller sends more at once, do not push a partial segment yet. */
+    abstract int write(byte[] b, int off, int len, boolean more);
 
     /** Bytes of {@code file[offset, offset+count)} the kernel took (0: buffer full), {@link #GONE} or {@link #FILE_FAILED}. */
     abstract long transfer(OpenFile file, long offset, long count);

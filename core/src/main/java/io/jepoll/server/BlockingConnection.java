@@ -1,5 +1,7 @@
 package io.jepoll.server;
 
+import io.jepoll.http.FileInfo;
+import io.jepoll.http.FilePart;
 import io.jepoll.http.HttpException;
 import io.jepoll.http.OutputBuffer;
 import io.jepoll.http.Request;
@@ -12,6 +14,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * One connection on its own thread, blocking: read → parse → handler → encode → write.
@@ -119,8 +128,29 @@ final class BlockingConnection implements Runnable {
     /** Answers one request; returns whether the connection stays open. */
     private boolean answer(Request req, OutputStream os, OutputBuffer out) throws IOException {
         Response r = rt.call(req);
+        FileChannel file = null;
+        if (r.isFile()) {
+            FileAnswer<FileChannel> fa = FileAnswer.open(r, BlockingConnection::openFile);
+            r = fa.response();
+            file = fa.file();
+        }
         ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, engine.isStopping());
         byte[] rest = a.encode(System.currentTimeMillis(), out);
+        if (file != null) {
+            try (FileChannel f = file) {
+                if (a.sendsBody()) {
+                    flush(os, out);
+                    WritableByteChannel sink = Channels.newChannel(os);
+                    for (FilePart p : a.response().fileParts()) {
+                        switch (p) {
+                            case FilePart.Bytes b -> os.write(b.bytes());
+                            case FilePart.Region reg -> transfer(f, reg.offset(), reg.length(), sink);
+                        }
+                    }
+                }
+            }
+            return a.keepAlive();
+        }
         if (a.streamed()) {
             flush(os, out);
             ChunkedOutputStream body = new ChunkedOutputStream(os, a.chunked());
@@ -133,6 +163,48 @@ final class BlockingConnection implements Runnable {
             os.write(rest);
         }
         return a.keepAlive();
+    }
+
+    /** java.nio has no fstat: the size is the channel's, the date and identity are read by path just after opening. */
+    private static FileAnswer.Opened<FileChannel> openFile(Path path) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) throw new IOException("not a regular file: " + path);
+            java.time.Instant m = attrs.lastModifiedTime().toInstant();
+            FileInfo info = new FileInfo(ch.size(), m.getEpochSecond(), m.getNano(), inodeOf(path));
+            return new FileAnswer.Opened<>(ch, info, () -> closeQuietly(ch));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static long inodeOf(Path path) {
+        try {
+            Object ino = Files.getAttribute(path, "unix:ino");
+            return ino == null ? 0 : (Long) ino;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 0; // no Unix view here: identity from size and date only
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // read-only: nothing to lose
+        }
+    }
+
+    /** Copies a region of the file to the socket; a file that shrank ends the connection (its length was promised). */
+    private static void transfer(FileChannel f, long offset, long length, WritableByteChannel sink) throws IOException {
+        long end = offset + length;
+        while (offset < end) {
+            long n = f.transferTo(offset, end - offset, sink);
+            if (n <= 0) throw new IOException("file shrank while being sent");
+            offset += n;
+        }
     }
 
     private void refuse(OutputStream os, OutputBuffer out, int status, String reason) throws IOException {

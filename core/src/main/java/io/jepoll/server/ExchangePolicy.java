@@ -54,6 +54,9 @@ final class ExchangePolicy {
             return ResponseEncoder.encode(response, head, http10, keepAlive, epochMillis, out);
         }
 
+        /** Whether the body goes out at all (not for HEAD, nor for 1xx, 204 and 304). */
+        boolean sendsBody() { return !head && !Status.forbidsBody(response.status()); }
+
         /** The whole response as one cached array when it has that common shape, else null. */
         byte[] whole(long epochMillis) {
             return streamed ? null : ResponseEncoder.whole(response, head, http10, keepAlive, epochMillis);

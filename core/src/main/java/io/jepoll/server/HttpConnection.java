@@ -8,6 +8,11 @@ import io.jepoll.http.Response;
 import io.jepoll.http.ResponseEncoder;
 import io.jepoll.loop.Connection;
 import io.jepoll.loop.ConnectionHandler;
+import io.jepoll.loop.OpenFile;
+import io.jepoll.http.FileInfo;
+import io.jepoll.http.FilePart;
+
+import java.util.List;
 
 /**
  * HTTP/1.1 on one event-loop connection: bytes → parser → handler → encoder, in request order.
@@ -233,11 +238,21 @@ final class HttpConnection implements ConnectionHandler {
 
     /** Encodes the response; returns true when a streamed body has started (STREAMING). */
     private boolean respond(Connection c, Request req, Response r) {
+        OpenFile file = null;
+        if (r.isFile()) {
+            FileAnswer<OpenFile> fa = FileAnswer.open(r, path -> {
+                OpenFile f = c.openFile(path);
+                return new FileAnswer.Opened<>(f, new FileInfo(f.size(), f.mtimeSeconds(), f.mtimeNanos(), f.inode()), f::close);
+            });
+            r = fa.response();
+            file = fa.file();
+        }
         ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
         long now = c.loop().epochMillis();
         byte[] whole = a.whole(now);
         if (whole != null) c.write(whole); // the common case: one copy, into the loop's output
         else send(c, a.encode(now, out(c)));
+        if (file != null) sendFileParts(c, a, file);
         if (!c.isOpen()) { // the client is gone: no body to stream
             moveTo(c, Phase.IDLE);
             return false;
@@ -290,6 +305,26 @@ final class HttpConnection implements ConnectionHandler {
         out.clear();
         out.shrinkIfLarger(1 << 20, 4096);
         if (body != null) c.writeShared(body, 0, body.length);
+    }
+
+    /** The body of a file response: regions straight from the file (sendfile), framing bytes between them. */
+    private static void sendFileParts(Connection c, ExchangePolicy.Answer a, OpenFile file) {
+        List<FilePart> parts = a.response().fileParts();
+        int lastRegion = -1;
+        if (parts != null && a.sendsBody()) {
+            for (int i = 0; i < parts.size(); i++) if (parts.get(i) instanceof FilePart.Region) lastRegion = i;
+        }
+        if (lastRegion < 0) { // HEAD, 304, an empty file...: nothing of the file leaves
+            file.close();
+            return;
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            switch (parts.get(i)) {
+                // The connection closes the file after the last region, or when it closes first.
+                case FilePart.Region reg -> c.writeFile(file, reg.offset(), reg.length(), i == lastRegion);
+                case FilePart.Bytes b -> c.write(b.bytes());
+            }
+        }
     }
 
     // ------------------------------------------------------------ events

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -32,6 +33,38 @@ public final class Files {
         }
         if (fd < 0) throw new SysException("open " + path, s.errno());
         return fd;
+    }
+
+    /**
+     * What fstat(2) says of an open file: the facts a response about it is built from, taken
+     * from the descriptor itself so they describe the very file that will be sent.
+     *
+     * @param regular false for directories, devices, sockets... (only regular files are served)
+     */
+    public record Stat(long size, long mtimeSeconds, int mtimeNanos, long inode, boolean regular) {}
+
+    // struct stat differs between the two ABIs (x86-64 has its own; aarch64 uses the generic one).
+    private static final boolean X86_64 = EpollEvents.isX86_64(System.getProperty("os.arch", ""));
+    private static final long ST_INO = 8;
+    private static final long ST_MODE = X86_64 ? 24 : 16;
+    private static final long ST_SIZE = 48;
+    private static final long ST_MTIM = 88;          // the same offset in both
+    private static final int S_IFMT = 0xF000, S_IFREG = 0x8000;
+
+    /** fstat(2) of an open descriptor, or throws {@link SysException}. */
+    public static Stat stat(int fd) {
+        Libc.Scratch s = Libc.scratch();
+        int r;
+        try {
+            r = (int) Libc.OnDemand.FSTAT.invokeExact(s.state, fd, s.stat);
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+        if (r < 0) throw new SysException("fstat", s.errno());
+        MemorySegment st = s.stat;
+        int mode = st.get(JAVA_INT, ST_MODE);
+        return new Stat(st.get(JAVA_LONG, ST_SIZE), st.get(JAVA_LONG, ST_MTIM), (int) st.get(JAVA_LONG, ST_MTIM + 8),
+                st.get(JAVA_LONG, ST_INO), (mode & S_IFMT) == S_IFREG);
     }
 
     /** The size of an open file in bytes (lseek to its end; sendfile takes explicit offsets, so the position is unused). */

@@ -56,6 +56,16 @@ final class Libc {
     /** send(2) from a Java array, with MSG_NOSIGNAL so a vanished peer gives EPIPE, not SIGPIPE. */
     static final MethodHandle SEND_HEAP = fnCritical("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 
+    /**
+     * Handles linked on first use, so that a libc without them (fstat is a real symbol only
+     * since glibc 2.33) fails only the feature that needs them, not every socket call.
+     */
+    static final class OnDemand {
+        private OnDemand() {}
+
+        static final MethodHandle FSTAT = fn("fstat", JAVA_INT, JAVA_INT, ADDRESS);
+    }
+
     @SuppressWarnings("restricted") // native access is this package's job; enabled by the manifest / flag
     private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
                                    java.lang.foreign.MemoryLayout... args) {
@@ -81,6 +91,7 @@ final class Libc {
         final MemorySegment int1;    // socket option value
         final MemorySegment len;     // socklen_t in/out
         final MemorySegment addr;    // sockaddr_storage
+        final MemorySegment stat;    // struct stat
 
         Scratch() {
             Arena arena = Arena.ofAuto(); // freed with the thread's Scratch
@@ -90,6 +101,7 @@ final class Libc {
             int1 = arena.allocate(4, 4);
             len = arena.allocate(4, 4);
             addr = arena.allocate(128, 8);
+            stat = arena.allocate(256, 8);
         }
 
         int errno() { return (int) ERRNO.get(state, 0L); }

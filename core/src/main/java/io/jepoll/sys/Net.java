@@ -30,6 +30,7 @@ public final class Net {
     static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int MSG_NOSIGNAL = 0x4000;
+    static final int MSG_MORE = 0x8000;
 
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
@@ -131,11 +132,18 @@ public final class Net {
      * Sends {@code buf[off, off+len)}: bytes accepted by the kernel (possibly fewer than
      * {@code len}), or -errno (-EAGAIN: the send buffer is full; -EPIPE/-ECONNRESET: peer gone).
      */
-    public static int send(int fd, byte[] buf, int off, int len) {
+    public static int send(int fd, byte[] buf, int off, int len) { return send(fd, buf, off, len, false); }
+
+    /**
+     * As {@link #send(int, byte[], int, int)}; with {@code more} (MSG_MORE) the kernel holds a
+     * partial segment back for what the caller sends next, so that a response head and the
+     * first bytes of its body (sent by sendfile, say) share a TCP segment.
+     */
+    public static int send(int fd, byte[] buf, int off, int len, boolean more) {
         Libc.Scratch s = Libc.scratch();
         try {
             long n = (long) Libc.SEND_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len),
-                    (long) len, MSG_NOSIGNAL);
+                    (long) len, more ? MSG_NOSIGNAL | MSG_MORE : MSG_NOSIGNAL);
             if (n >= 0) return (int) n;
             int errno = s.errno();
             return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
