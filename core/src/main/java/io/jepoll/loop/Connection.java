@@ -33,7 +33,7 @@ import java.nio.file.Path;
 public final class Connection extends IoHandle {
     /** How long a closing connection keeps draining the peer's bytes so our last response is not reset. */
     private static final long LINGER_MILLIS = 2_000;
-    private static final long LINGER_MAX_BYTES = 1 << 20;
+    private static final int LINGER_MAX_BYTES = 1 << 20;
 
     enum State {
         OPEN, CLOSING, LINGERING, CLOSED;
@@ -59,7 +59,7 @@ public final class Connection extends IoHandle {
     private boolean inputEnded;           // EOF seen
     private boolean readReady;            // bytes may be waiting that no new readiness report will announce
     private boolean peerMaySend = true;   // CLOSING: linger for the peer's bytes (e.g. a refused body)
-    private long lingerBytes;
+    private int lingerBytes;              // at most LINGER_MAX_BYTES plus one read
     boolean queuedForRead;                // in the loop's retry queue (edge budget ran out)
 
     // The loop's intrusive list of live connections: no set, no per-connection entry object.

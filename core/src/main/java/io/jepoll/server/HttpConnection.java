@@ -66,8 +66,7 @@ final class HttpConnection implements ConnectionHandler {
     private Phase phase;
     private long headDeadline;           // loop clock: when the head under way must be complete
     private RequestParser parser;        // borrowed from the loop's pool while a request is under way; null when idle
-    private byte[] stash;                // input not parsed yet; null when none
-    private int stashStart, stashEnd;
+    private OutputBuffer stash;          // input set aside, not parsed yet; null when none (the usual case)
     private boolean peerDone;            // the client sent EOF: answer what was asked, then close
     private boolean lastExchange;        // the response under way is the last (shutdown, Connection: close)
     private StreamedBody stream;         // non-null exactly in STREAMING
@@ -148,19 +147,9 @@ final class HttpConnection implements ConnectionHandler {
     private void stashBytes(Connection c, byte[] buf, int off, int end) {
         int len = end - off;
         if (len <= 0) return;
-        if (stash == null) {
-            stash = new byte[Math.max(len, 1024)];
-            stashStart = stashEnd = 0;
-        } else if (stashEnd + len > stash.length) {
-            int live = stashEnd - stashStart;
-            byte[] bigger = new byte[Math.max(live + len, stash.length * 2)];
-            System.arraycopy(stash, stashStart, bigger, 0, live);
-            stash = bigger;
-            stashStart = 0;
-            stashEnd = live;
-        }
-        System.arraycopy(buf, off, stash, stashEnd, len);
-        stashEnd += len;
+        // An object only while needed: an idle connection pays one null reference for it.
+        if (stash == null) stash = new OutputBuffer(Math.max(len, 1024));
+        stash.put(buf, off, len);
         c.pauseReading(); // bounded: at most one read's worth is ever set aside
     }
 
@@ -168,10 +157,9 @@ final class HttpConnection implements ConnectionHandler {
     private void resume(Connection c) {
         if (!c.isOpen() || phase.inFlight()) return;
         if (stash != null) {
-            byte[] a = stash;
-            int s = stashStart, e = stashEnd;
+            OutputBuffer s = stash;
             stash = null;
-            process(c, a, s, e);
+            process(c, s.array(), s.start(), s.start() + s.readable());
             if (phase.inFlight() || stash != null || c.isClosing()) return;
         }
         if (peerDone) {
