@@ -3,6 +3,7 @@ package io.jepoll.cli;
 import io.jepoll.server.Handler;
 import io.jepoll.server.HttpServer;
 import io.jepoll.server.StaticFiles;
+import io.jepoll.loop.TracePrinter;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +60,7 @@ public final class Main {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         HttpServer server;
+        TracePrinter trace = null;
         try {
             HttpServer.Builder b = HttpServer.builder()
                     .host(o.host()).port(o.port()).loops(o.loops())
@@ -68,6 +70,8 @@ public final class Main {
                     .limits(o.limits())
                     .handler(handler);
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
+            trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL) : null;
+            if (trace != null) b.tracer(trace);
             Options.Timeouts t = o.timeouts();
             if (t.idle() != null) b.idleTimeout(t.idle());
             if (t.header() != null) b.headerTimeout(t.header());
@@ -92,6 +96,7 @@ public final class Main {
                     case HELLO -> "hello";
                     case FILES -> "files from " + o.dir().root().toAbsolutePath().normalize();
                 } + ")");
+        if (trace != null) trace.header(); // the columns, under the banner
         out.flush();
         try {
             stop.await();

@@ -28,7 +28,7 @@ final class OptionParser {
         int port = d.port(), loops = d.loops(), maxConnections = 0;
         Trigger trigger = d.trigger();
         Transport transport = d.transport();
-        boolean noDelay = false, cork = false, log = false, virtual = false;
+        boolean noDelay = false, cork = false, log = false, virtual = false, trace = false;
         Options.Mode mode = d.mode();
         Options.Action action = d.action();
         HttpLimits limits = d.limits();
@@ -91,6 +91,7 @@ final class OptionParser {
                 case "--follow-symlinks-out" -> symlinksOut = true;
                 case "--max-age" -> maxAge = number(name, value, 0, 10L * 365 * 24 * 3600);
                 case "--log-requests" -> log = true;
+                case "--trace" -> trace = true;
                 case "--virtual-threads" -> virtual = true;
                 case "--max-request-line" -> limits = limits.withMaxRequestLine((int) size(name, value, 64, 1 << 20));
                 case "--max-header-size" -> limits = limits.withMaxHeaderSize((int) size(name, value, 64, 16 << 20));
@@ -113,6 +114,9 @@ final class OptionParser {
         if (transport == Transport.EPOLL && !Transport.EPOLL.isAvailable() && action == Options.Action.SERVE) {
             throw new UsageException("--transport epoll is not available here: " + io.jepoll.sys.Linux.unavailableReason());
         }
+        if (trace && !transport.isEventDriven()) {
+            throw new UsageException("--trace shows the event loops: use --transport epoll or nio");
+        }
         Options.Dir files = null;
         if (dir != null) {
             if (mode == Options.Mode.ECHO) throw new UsageException("--dir and --echo cannot be used together");
@@ -125,7 +129,7 @@ final class OptionParser {
             throw new UsageException("--index, --dir-listing, --dotfiles, --follow-symlinks-out and --max-age need --dir");
         }
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
-                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, action);
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

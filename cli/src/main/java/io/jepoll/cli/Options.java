@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
-               int maxConnections, Timeouts timeouts, Dir dir, Action action) {
+               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -28,7 +28,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, Action.SERVE);
+                Timeouts.DEFAULTS, null, false, Action.SERVE);
     }
 
     static final String USAGE = """
@@ -46,6 +46,8 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --echo                  answer every request with its own body
               --dir DIR               serve the files under DIR (GET/HEAD, ranges, validators)
               --log-requests          print each request, as the tutorial does
+              --trace                 print every step of the event loop: epoll_wait, events,
+                                      accept4, reads, sends, epoll_ctl, timers, closes
               --virtual-threads       run the handler on virtual threads
 
             Serving a directory (with --dir):

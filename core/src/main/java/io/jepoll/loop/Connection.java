@@ -120,7 +120,7 @@ public final class Connection extends IoHandle {
             cork();
             int n = sendBytes(b, off, len, false);
             if (n < 0) {
-                close();
+                closeFor("send failed: the peer is gone");
                 return;
             }
             if (n == len) return;
@@ -156,10 +156,11 @@ public final class Connection extends IoHandle {
             cork();
             while (count > 0) {
                 long n = socket.transfer(file, offset, count);
+                if (loop.trace != null) loop.trace.sent(loop.index(), socket.id(), n == Socket.FILE_FAILED ? 0 : n, count, true);
                 if (n < 0) {
                     if (n == Socket.FILE_FAILED) LoopLog.warn("a file being sent failed or shrank; closing the connection");
                     if (closeWhenDone) file.close();
-                    close();
+                    closeFor(n == Socket.FILE_FAILED ? "the file failed or shrank" : "sendfile failed: the peer is gone");
                     return;
                 }
                 if (n == 0) break;
@@ -190,6 +191,7 @@ public final class Connection extends IoHandle {
         if (corked) { // uncork: the last partial segment leaves now
             corked = false;
             socket.setCork(false);
+            if (loop.trace != null) loop.trace.cork(loop.index(), socket.id(), false);
         }
         if (queue == null && state == State.CLOSING) startLinger();
     }
@@ -198,6 +200,7 @@ public final class Connection extends IoHandle {
         if (!corked && loop.config.tcpCork()) {
             corked = true;
             socket.setCork(true);
+            if (loop.trace != null) loop.trace.cork(loop.index(), socket.id(), true);
         }
     }
 
@@ -212,7 +215,7 @@ public final class Connection extends IoHandle {
         if (n >= 0 && n < s.readable()) block().addCopy(s.array(), s.start() + n, s.readable() - n);
         s.clear();
         s.shrinkIfLarger(1 << 20, loop.config.readBufferSize());
-        if (n < 0) close();
+        if (n < 0) closeFor("send failed: the peer is gone");
     }
 
     /** Writes as much as the kernel takes; returns bytes written, or -1 when the peer is gone. */
@@ -220,6 +223,7 @@ public final class Connection extends IoHandle {
         int done = 0;
         while (done < len) {
             int n = socket.write(b, off + done, len - done, more);
+            if (loop.trace != null) loop.trace.sent(loop.index(), socket.id(), n, len - done, false);
             if (n > 0) done += n;
             else if (n == 0) break;
             else return -1;
@@ -240,9 +244,10 @@ public final class Connection extends IoHandle {
         if (queue == null || state == State.CLOSED) return; // edge mode reports writability it was not asked for
         long before = queue.bytes();
         int r = queue.sendTo(socket);
+        if (loop.trace != null) loop.trace.sent(loop.index(), socket.id(), r < 0 ? r : before - queue.bytes(), before, false);
         if (r < 0) {
             if (r == Socket.FILE_FAILED) LoopLog.warn("a file being sent failed or shrank; closing the connection");
-            close();
+            closeFor(r == Socket.FILE_FAILED ? "the file failed or shrank" : "send failed: the peer is gone");
             return;
         }
         if (!queue.isEmpty()) {
@@ -292,6 +297,7 @@ public final class Connection extends IoHandle {
         byte[] buf = loop.readBuffer;
         while (true) {
             int n = socket.read(buf, 0, buf.length);
+            if (loop.trace != null) loop.trace.read(loop.index(), socket.id(), n, buf.length);
             if (n > 0) {
                 handler.onRead(this, buf, 0, n);
                 flush();
@@ -323,7 +329,7 @@ public final class Connection extends IoHandle {
                 readReady = false;
                 return;
             } else {
-                close(); // a reset: the peer is gone
+                closeFor("reset by the peer"); // the peer is gone
                 return;
             }
         }
@@ -348,8 +354,9 @@ public final class Connection extends IoHandle {
     void expire() {
         switch (state) {
             case CLOSED -> { }
-            case LINGERING -> close();
+            case LINGERING -> closeFor("linger over: the peer sent nothing more for 2 s");
             case OPEN, CLOSING -> {
+                if (loop.trace != null) loop.trace.timer(loop.index(), socket.id(), "deadline passed");
                 handler.onTimeout(this);
                 flush();
             }
@@ -381,13 +388,14 @@ public final class Connection extends IoHandle {
     /** CLOSING with everything sent: linger for the peer's last bytes, or close at once when none can come. */
     private void startLinger() {
         if (inputEnded) {
-            close();
+            closeFor("everything sent, and the peer had closed its side");
             return;
         }
         if (!peerMaySend) {
             int n = socket.read(loop.readBuffer, 0, loop.readBuffer.length);
+            if (loop.trace != null) loop.trace.read(loop.index(), socket.id(), n, loop.readBuffer.length);
             if (n <= 0) { // nothing unread (AGAIN), EOF, or a reset: a close now sends no reset
-                close();
+                closeFor("everything sent; nothing more to read");
                 return;
             }
             lingerBytes = n; // bytes were waiting after all: drain them before closing
@@ -396,6 +404,7 @@ public final class Connection extends IoHandle {
         moveTo(State.LINGERING);
         readPaused = false;
         socket.shutdownOutput();
+        if (loop.trace != null) loop.trace.note(loop.index(), socket.id(), "shutdown(SHUT_WR): lingering for the peer's last bytes");
         loop.wheel.schedule(this, loop.now() + LINGER_MILLIS);
         updateInterest();
         if (readReady) discardInput();
@@ -405,21 +414,26 @@ public final class Connection extends IoHandle {
         byte[] buf = loop.readBuffer;
         while (state == State.LINGERING) {
             int n = socket.read(buf, 0, buf.length);
+            if (loop.trace != null) loop.trace.read(loop.index(), socket.id(), n, buf.length);
             if (n > 0) {
                 lingerBytes += n;
-                if (lingerBytes > LINGER_MAX_BYTES) close();
+                if (lingerBytes > LINGER_MAX_BYTES) closeFor("linger limit: the peer kept sending");
             } else if (n == Socket.AGAIN) {
                 readReady = false;
                 return;
             } else {
-                close(); // EOF or a reset: the peer has everything we sent
+                closeFor(n == 0 ? "the peer closed after our last response" : "reset by the peer while lingering");
             }
         }
     }
 
     /** Closes at once: the fd, the timer, the queue (and its files). The handler hears {@code onClosed}. */
-    public void close() {
+    public void close() { closeFor("closed by the protocol"); }
+
+    /** As {@link #close()}, saying why (for the trace). */
+    void closeFor(String why) {
         if (state == State.CLOSED) return;
+        if (loop.trace != null) loop.trace.closed(loop.index(), socket.id(), why);
         moveTo(State.CLOSED);
         loop.wheel.cancel(this);
         if (loop.scratchOwner == this) {
@@ -449,6 +463,7 @@ public final class Connection extends IoHandle {
                 ? Interest.READ | Interest.WRITE | Interest.READ_HANGUP | Interest.EDGE
                 : Interest.READ | Interest.READ_HANGUP;
         socket.owner = this;
+        if (loop.trace != null) loop.trace.interest(loop.index(), socket.id(), -1, interest);
         loop.poller.add(socket, interest);
     }
 
@@ -458,15 +473,18 @@ public final class Connection extends IoHandle {
         int want = 0;
         if (state == State.LINGERING || (!readPaused && !inputEnded && queue == null)) want |= Interest.READ | Interest.READ_HANGUP;
         if (queue != null) want |= Interest.WRITE;
-        if (want != socket.registered) loop.poller.modify(socket, want);
+        if (want == socket.registered) return;
+        if (loop.trace != null) loop.trace.interest(loop.index(), socket.id(), socket.registered, want);
+        loop.poller.modify(socket, want);
     }
 
     @Override
     void onReady(int events) {
+        if (loop.trace != null) loop.trace.event(loop.index(), socket.id(), events, false);
         // EPOLLERR: a reset or ICMP error; EPOLLHUP: both directions are shut. Either way
         // nothing we write can arrive, and level mode would report it forever: close now.
         if ((events & (Interest.ERROR | Interest.HANGUP)) != 0) {
-            close();
+            closeFor((events & Interest.ERROR) != 0 ? "EPOLLERR: a reset or an error" : "EPOLLHUP: both directions shut");
             return;
         }
         if ((events & Interest.WRITE) != 0) onWritable();
@@ -478,7 +496,15 @@ public final class Connection extends IoHandle {
     @Override
     void failed(Throwable t) {
         LoopLog.error("connection handler failed; closing the connection", t);
-        close();
+        closeFor("the handler failed: " + t);
+    }
+
+    /** Whether this connection's loop is tracing: test it before building a {@link #trace} line. */
+    public boolean isTraced() { return loop.trace != null; }
+
+    /** A line of the protocol's own in the trace (the request line, a response status). */
+    public void trace(String text) {
+        if (loop.trace != null) loop.trace.note(loop.index(), socket.id(), text);
     }
 
     ConnectionHandler handler() { return handler; }

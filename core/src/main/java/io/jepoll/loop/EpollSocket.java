@@ -22,6 +22,9 @@ final class EpollSocket extends Socket {
     EpollSocket(int fd) { this.fd = fd; }
 
     @Override
+    int id() { return fd; }
+
+    @Override
     int read(byte[] b, int off, int len) {
         int n = Net.read(fd, b, off, len);
         return n >= 0 ? n : n == -Errno.EAGAIN ? AGAIN : GONE;

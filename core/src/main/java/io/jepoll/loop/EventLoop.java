@@ -34,6 +34,7 @@ public final class EventLoop implements Executor {
     final ByteBuf scratch;
     Connection scratchOwner;
     final TimerWheel wheel;
+    final Tracer trace;             // null unless tracing: every use is behind a null test
 
     private final int index;
     private final Protocol protocol;
@@ -58,6 +59,7 @@ public final class EventLoop implements Executor {
         this.config = config;
         this.protocol = protocol;
         this.edge = config.trigger() == Trigger.EDGE;
+        this.trace = config.tracer();
         this.poller = config.backend().newPoller(config.maxEvents());
         this.readBuffer = new byte[config.readBufferSize()];
         this.scratch = new ByteBuf(config.readBufferSize());
@@ -143,7 +145,13 @@ public final class EventLoop implements Executor {
             timeout = timeout < 0 ? left : Math.min(timeout, left);
         }
         busySince = 0;
-        poller.poll(timeout);
+        if (trace == null) {
+            poller.poll(timeout);
+        } else {
+            long t0 = System.nanoTime();
+            int ready = poller.poll(timeout);
+            trace.polled(index, ready, System.nanoTime() - t0, timeout);
+        }
         now = clock();
         busySince = now;
         poller.dispatch();
@@ -255,7 +263,7 @@ public final class EventLoop implements Executor {
     private void closeEverything() {
         accepting = false;
         if (shutdownDeadline < 0) listener.close(); // died without a shutdown
-        while (live != null) live.close();
+        while (live != null) live.closeFor("the loop is stopping");
         // Tasks posted after the end must not vanish silently: run them (they find closed connections).
         Runnable task;
         while ((task = tasks.poll()) != null) {

@@ -36,6 +36,7 @@ final class Listener extends IoHandle {
                 return;
             }
             Socket s = socket.accept();
+            if (s != null && loop.trace != null) loop.trace.accepted(loop.index(), s.id(), s.remoteAddress());
             if (s == null) {
                 loop.group.releaseConnection();
                 AcceptFailure f = socket.lastAcceptFailure();
@@ -44,6 +45,7 @@ final class Listener extends IoHandle {
                 // first use, which under EMFILE could not be loaded from a class directory.
                 AcceptFailure.Kind kind = f.kind();
                 if (kind == AcceptFailure.Kind.CLIENT_GONE) continue; // that client gave up; take the next
+                if (loop.trace != null) loop.trace.acceptFailed(loop.index(), f.detail(), kind == AcceptFailure.Kind.NO_RESOURCES);
                 if (kind == AcceptFailure.Kind.NO_RESOURCES) {
                     if (!warned) {
                         LoopLog.warn("accept: " + f.detail() + ", pausing accepts for " + RETRY_MILLIS + " ms");
@@ -63,6 +65,7 @@ final class Listener extends IoHandle {
     private void pause() {
         if (paused) return;
         paused = true;
+        if (loop.trace != null) loop.trace.interest(loop.index(), socket.id(), Interest.READ, 0);
         loop.poller.modify(socket, 0);
         loop.wheel.schedule(this, loop.now() + RETRY_MILLIS);
     }
@@ -80,11 +83,15 @@ final class Listener extends IoHandle {
     void expire() {
         if (!paused || !loop.isAccepting()) return;
         paused = false;
+        if (loop.trace != null) loop.trace.interest(loop.index(), socket.id(), 0, Interest.READ);
         loop.poller.modify(socket, Interest.READ);
     }
 
     @Override
-    void onReady(int events) { ready = true; } // accepted after the whole ready list, see the class comment
+    void onReady(int events) {
+        if (loop.trace != null) loop.trace.event(loop.index(), socket.id(), events, true);
+        ready = true; // accepted after the whole ready list, see the class comment
+    }
 
     @Override
     void failed(Throwable t) { LoopLog.error("listener failed", t); }

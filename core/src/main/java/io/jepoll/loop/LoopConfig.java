@@ -18,10 +18,11 @@ package io.jepoll.loop;
  * @param backlog         listen(2) backlog
  * @param maxConnections  open connections per group; accepting pauses at the limit
  * @param stallWarnMillis warn (with the loop's stack) when a loop is busy this long without polling
+ * @param tracer          reports every step of the loops ({@code --trace}); null: off, at no cost
  */
 public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, int edgeReadBudget,
                          int maxEvents, boolean tcpNoDelay, boolean tcpCork, int receiveBuffer,
-                         int sendBuffer, int backlog, int maxConnections, long stallWarnMillis) {
+                         int sendBuffer, int backlog, int maxConnections, long stallWarnMillis, Tracer tracer) {
 
     public LoopConfig {
         if (backend == null || trigger == null) throw new IllegalArgumentException("backend and trigger are required");
@@ -64,6 +65,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
         private int backlog = 4096;
         private int maxConnections = 100_000;
         private long stallWarnMillis = 1000;
+        private Tracer tracer;
 
         private Builder() {}
 
@@ -80,6 +82,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
             backlog = c.backlog;
             maxConnections = c.maxConnections;
             stallWarnMillis = c.stallWarnMillis;
+            tracer = c.tracer;
         }
 
         public Builder backend(Backend b) { backend = b; return this; }
@@ -93,10 +96,11 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
         public Builder backlog(int n) { backlog = n; return this; }
         public Builder maxConnections(int n) { maxConnections = n; return this; }
         public Builder stallWarnMillis(long ms) { stallWarnMillis = ms; return this; }
+        public Builder tracer(Tracer t) { tracer = t; return this; }
 
         public LoopConfig build() {
             return new LoopConfig(backend, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork,
-                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis);
+                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis, tracer);
         }
     }
 }

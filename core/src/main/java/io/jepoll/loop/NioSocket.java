@@ -23,12 +23,17 @@ final class NioSocket extends Socket {
     private final ServerSocketChannel server;     // null for a connection
     private ByteBuffer wrapped;                    // reused while the loop passes the same array
     private AcceptFailure lastFailure;
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+    private final int id = IDS.incrementAndGet(); // java.nio hides descriptors: a number for traces
 
     private NioSocket(SocketChannel stream, ServerSocketChannel server) {
         this.stream = stream;
         this.server = server;
         this.channel = stream != null ? stream : server;
     }
+
+    @Override
+    int id() { return id; }
 
     static NioSocket listen(InetSocketAddress address, boolean reusePort, int backlog) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();

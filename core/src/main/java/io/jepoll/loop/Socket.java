@@ -25,6 +25,9 @@ abstract sealed class Socket permits EpollSocket, NioSocket {
     /** The interest bits the poller currently holds for this socket; -1 when not registered. */
     int registered = -1;
 
+    /** A name for traces: the file descriptor on epoll, a sequence number on nio. */
+    abstract int id();
+
     /** Bytes read into {@code b[off, off+len)}; 0 at end of stream; {@link #AGAIN}; {@link #GONE}. */
     abstract int read(byte[] b, int off, int len);
 

@@ -138,10 +138,24 @@ final class HttpConnection implements ConnectionHandler {
                     }
                     moveTo(c, Phase.BODY);
                 }
-                case REQUEST_COMPLETE -> dispatch(c, parser.request());
+                case REQUEST_COMPLETE -> {
+                    if (c.isTraced()) traceRequest(c, parser.request());
+                    dispatch(c, parser.request());
+                }
             }
         }
         if (phase == Phase.IDLE) becameIdle(c);
+    }
+
+    // The trace lines are built in methods of their own, never run untraced: the per-request
+    // path keeps its size (and so its inlining), and an untraced server pays one null test.
+    private static void traceAnswer(Connection c, ExchangePolicy.Answer a) {
+        c.trace("→ " + a.response().status() + (a.keepAlive() ? "" : ", then close") + (a.streamed() ? ", streamed" : ""));
+    }
+
+    private static void traceRequest(Connection c, Request req) {
+        c.trace(req.method() + " " + req.target() + " HTTP/1." + req.versionMinor()
+                + (req.hasBody() ? " (" + req.body().length + " bytes of body)" : ""));
     }
 
     private void stashBytes(Connection c, byte[] buf, int off, int end) {
@@ -236,6 +250,7 @@ final class HttpConnection implements ConnectionHandler {
             file = fa.file();
         }
         ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
+        if (c.isTraced()) traceAnswer(c, a);
         long now = c.loop().epochMillis();
         byte[] whole = a.whole(now);
         if (whole != null) c.write(whole); // the common case: one copy, into the loop's output
@@ -336,6 +351,7 @@ final class HttpConnection implements ConnectionHandler {
 
     @Override
     public void onTimeout(Connection c) {
+        if (c.isTraced()) c.trace(c.isWriteBlocked() ? "write timeout: the client stopped reading" : timeoutName(phase));
         if (c.isWriteBlocked()) { // the client stopped reading its response
             c.close();
             return;
@@ -345,6 +361,15 @@ final class HttpConnection implements ConnectionHandler {
             case BODY -> refuse(c, 408, ExchangePolicy.BODY_STALLED);
             case IDLE, HANDLER, STREAMING -> c.close(); // idle keep-alive (the others arm no deadline)
         }
+    }
+
+    private static String timeoutName(Phase phase) {
+        return switch (phase) {
+            case IDLE -> "idle timeout";
+            case HEAD -> "header deadline: 408";
+            case BODY -> "body stalled: 408";
+            case HANDLER, STREAMING -> "deadline";
+        };
     }
 
     @Override

@@ -143,6 +143,13 @@ public final class HttpServer implements AutoCloseable {
 
         public Builder maxConnections(int max) { loop = loop.toBuilder().maxConnections(max).build(); return this; }
 
+        /**
+         * Reports every step of the event loops to {@code tracer} (e.g. {@link io.jepoll.loop.TracePrinter}):
+         * waits, events, accepts, reads, sends, interest changes, timers, closes, request lines.
+         * Null (the default) turns it off at no cost. The blocking transports are not traced.
+         */
+        public Builder tracer(io.jepoll.loop.Tracer tracer) { loop = loop.toBuilder().tracer(tracer).build(); return this; }
+
         /** Low-level loop settings, for the rare case the shortcuts above are not enough (its backend sets the transport). */
         public Builder loopConfig(LoopConfig config) {
             this.loop = config;
