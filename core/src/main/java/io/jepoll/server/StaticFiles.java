@@ -17,7 +17,6 @@ import io.jepoll.http.TargetPath;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -83,8 +82,12 @@ public final class StaticFiles implements Handler {
         if (!file.normalize().startsWith(root)) return NOT_FOUND; // belt and braces: TargetPath already refused ".."
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!followSymlinksOut && !file.toRealPath().startsWith(realRoot)) return NOT_FOUND;
+            // Not following links first: for the usual file (no link) this one call is both the
+            // attributes and the last segment's link check.
+            attrs = Files.readAttributes(file, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            boolean link = attrs.isSymbolicLink();
+            if (link) attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!followSymlinksOut && (link ? !insideRoot(file) : parentLeavesRoot(segments))) return NOT_FOUND;
         } catch (IOException e) {
             return NOT_FOUND;
         }
@@ -101,11 +104,25 @@ public final class StaticFiles implements Handler {
             return Response.text(301, "Moved Permanently\n").withHeader("Location", location);
         }
         Path indexFile = dir.resolve(index);
-        if (Files.isRegularFile(indexFile) && (followSymlinksOut || insideRoot(indexFile))) {
+        if (Files.isRegularFile(indexFile) && (followSymlinksOut || !Files.isSymbolicLink(indexFile) || insideRoot(indexFile))) {
             return regularFile(req, indexFile, index);
         }
         if (!listing) return NOT_FOUND;
         return DirectoryListing.render(dir, path, dotfiles);
+    }
+
+    /**
+     * Whether a symlinked directory on the way leads outside the root. One lstat per directory
+     * below the root (none for a file at the top), and a full toRealPath only when a link is
+     * found: resolving every request's whole absolute path cost more than the rest of it.
+     */
+    private boolean parentLeavesRoot(List<String> segments) {
+        Path p = root;
+        for (int i = 0; i < segments.size() - 1; i++) {
+            p = p.resolve(segments.get(i));
+            if (Files.isSymbolicLink(p)) return !insideRoot(p);
+        }
+        return false;
     }
 
     private boolean insideRoot(Path p) {
@@ -126,7 +143,9 @@ public final class StaticFiles implements Handler {
         List<String> available = new ArrayList<>(2);
         for (String c : CODINGS) {
             Path sibling = file.resolveSibling(name + (c.equals("br") ? ".br" : ".gz"));
-            if (Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS) || (Files.isRegularFile(sibling) && (followSymlinksOut || insideRoot(sibling)))) {
+            // Usually absent: one stat says so. Present: a symlink must not lead outside.
+            if (Files.isRegularFile(sibling)
+                    && (followSymlinksOut || !Files.isSymbolicLink(sibling) || insideRoot(sibling))) {
                 available.add(c);
             }
         }
