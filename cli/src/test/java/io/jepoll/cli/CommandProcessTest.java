@@ -212,4 +212,31 @@ class CommandProcessTest {
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(out.trim()).isEqualTo("jepoll: --dir: not a directory: /no/such/directory/here");
     }
+
+    /** --trace prints the loop's steps for a request: its accept, read, request line, send and close. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio"})
+    void traceShowsTheStepsOfARequest(String flag) throws Exception {
+        Running r = start(flag, "--trace", "--loops", "1");
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            assertThat(client.send(request(r.port(), "/traced").build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .isEqualTo("Hello, world!");
+        }
+        List<String> seen = new ArrayList<>();
+        for (String l; (l = r.output().poll(10, TimeUnit.SECONDS)) != null; ) {
+            seen.add(l);
+            if (l.contains(" send ")) break;
+        }
+        assertThat(seen.getFirst()).contains("time", "loop", "call", "socket", "what");
+        assertThat(String.join("\n", seen)).contains("accept4", "read", "GET /traced HTTP/1.1", "→ 200", " send ");
+        stopsGracefully(r.process());
+    }
+
+    @Test
+    void traceOfABlockingTransportIsAUsageError() throws Exception {
+        Process p = launch("--trace", "--transport", "threads");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(new String(p.getInputStream().readAllBytes()).trim()).startsWith("jepoll: --trace shows the event loops");
+    }
 }
