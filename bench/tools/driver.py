@@ -564,7 +564,9 @@ class Bench(StaticSuite):
                ("nginx", cmd_out(self.nginx, "-v").rsplit("/", 1)[-1]),
                ("python", cmd_out(sys.executable, "--version")),
                ("rounds", self.rounds),
-               ("measure_s", f"{self.measure_s:g} (ka1024, big, echo: {self.measure_minor:g})"),
+               ("measure_s", f"{self.measure_s:g} ("
+                             + ("304" if self.mode == "static" else "ka1024, big, echo" + (", 304" if self.mode == "full" else ""))
+                             + f": {self.measure_minor:g})"),
                ("warmup_s", f"{self.warmup:g}"),
                ("jepoll_transports", " ".join(self.transports))]
         if self.mode in ("static", "full"):
