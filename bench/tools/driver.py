@@ -4,6 +4,9 @@
   bench/run quick     plaintext keep-alive c256 and pipelined x16 c256; jepoll LT/ET/nio, Netty, nginx (~5 min)
   bench/run full      every server x every workload, the I/O-model tests, JMH (< 30 min)
   bench/run jmh       the codec micro-benchmarks only
+  bench/run static    static files over keep-alive (1 KiB, 64 KiB, 64 MiB, 304): jepoll LT/ET, nginx with and
+                      without open_file_cache, jwebserver, Vert.x StaticHandler, Undertow ResourceHandler;
+                      heap allocated per request (~12 min; also part of `full`)
   bench/run main|scaling|idle    one part of `full` (for working on it)
 
   bench/run quick --ref REF    also builds git REF (a commit, tag, branch, HEAD~3...) in a temporary
@@ -33,6 +36,13 @@ Knobs (environment):
   QUIET_WAIT      seconds to wait for quiet CPUs before each start and window (default 8)
   JMH_WI, JMH_I   JMH warm-up and measurement iterations (default 6, 5)
   SKIP_INSTALL=1  never apt-get install a missing tool
+Static suite (bench/run static; SERVERS and WORKLOADS work there too):
+  STATIC_SERVERS    subset of: jepoll-lt jepoll-et nginx nginx-ofc jwebserver vertx undertow (and jepoll-nio)
+  STATIC_WORKLOADS  subset of: 1k 64k 64m 304
+  STATIC_CONNS      connections for 1k, 64k and 304 (default 64); STATIC_BIG_CONNS for 64m (default 4)
+  UNDERTOW_WORKERS  Undertow's worker threads (default 1)
+  STATIC_STRACE=0   no untimed strace -c window (syscalls per request, round 1; STATIC_STRACE_WORKLOADS "1k 64m")
+  STATIC_ALLOC=0    no allocation measurement; ALLOC_REPS runs per workload (default 3)
 Example: MEASURE=2 WARMUP=1 ROUNDS=1 SERVERS="jepoll-lt netty" WORKLOADS=pipe bench/run quick --ref HEAD~1
 """
 import argparse
@@ -52,8 +62,9 @@ from jepollbench.jepoll import Jepoll  # noqa: E402
 from jepollbench.server import Server, ServerError, free_port, http_request  # noqa: E402
 
 import report  # noqa: E402  (bench/tools/report.py)
+from static_suite import StaticSuite  # noqa: E402  (bench/tools/static_suite.py)
 
-MODES = ("quick", "full", "jmh", "main", "scaling", "idle")
+MODES = ("quick", "full", "jmh", "main", "scaling", "idle", "static")
 SERVER_CPU, CLIENT_CPU = 0, 1
 DEFAULT_JVM_OPTS = ("-Xms1g -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED "
                     "--sun-misc-unsafe-memory-access=allow")
@@ -75,7 +86,7 @@ PEERS = {  # name -> main class and arguments after the port
 }
 TSV_HEADER = ("suite round server workload conns idle rps p50_us p99_us connect_err read_err write_err timeout_err "
               "non2xx requests seconds cpu_us_per_req rss_kb heap_kb note server_cpu_pct cpu0_pct cpu1_pct wrk_cpu_pct "
-              "other_cpu0_pct other_cpu1_pct cpu0_all_pct cpu1_all_pct").split()
+              "other_cpu0_pct other_cpu1_pct cpu0_all_pct cpu1_all_pct bytes mb_s alloc_b_per_req alloc_total_b_per_req").split()
 DISTURBED_PCT = 15  # another process took more than this share of a CPU during a window: measure once more
 
 
@@ -97,7 +108,9 @@ def secs(v):
     return int(v) if float(v).is_integer() else v
 
 
-class Bench:
+class Bench(StaticSuite):
+    model_args = MODEL_ARGS
+
     def __init__(self, mode, refs):
         self.mode, self.refs = mode, refs
         self.t_start = time.monotonic()
@@ -264,6 +277,8 @@ class Bench:
     def server_cmd(self, name, phase, port):
         """The command of a server (without taskset)."""
         java = [self.java, *self.jvm_opts.split(), "-cp", self.cp]
+        if phase == "static":
+            return self.static_cmd(name, port)
         if name in self.ref_servers:
             j, model, extra = self.ref_servers[name]
             return j.command("--host", "127.0.0.1", "--port", str(port), "--loops", "1", *extra, *MODEL_ARGS[model])
@@ -300,7 +315,8 @@ class Bench:
             return None
         self.server = s
         comm = s.comm()
-        expected = {"nginx": ("nginx",), "python": ("python3", "python")}.get(name, ("java",))
+        expected = {"nginx": ("nginx",), "nginx-ofc": ("nginx",), "python": ("python3", "python"),
+                    "jwebserver": ("jwebserver", "java")}.get(name, ("java",))
         if not comm.startswith(expected):
             self.say(f"warning: {name} runs as '{comm}' (pid {s.pid}), not the expected process")
         if not self.verify(name, phase, port):
@@ -309,7 +325,9 @@ class Bench:
         return s
 
     def verify(self, name, phase, port):
-        """Checks the answers this phase will be measured on."""
+        """Checks the answers this phase will be measured on (the static suite checks its own: check_static)."""
+        if phase == "static":
+            return True
         try:
             if phase != "lib":
                 _, body = http_request(port, "/")
@@ -346,20 +364,22 @@ class Bench:
         if waited > 2:
             self.say(f"  waited {waited:.0f}s for the CPUs to be quiet (other processes running)")
 
-    def run_wrk(self, conns, seconds, mode_args, port=None):
+    def run_wrk(self, conns, seconds, mode_args, port=None, path="/", headers=()):
         return wrk.run(port or self.server.port, conns, secs(seconds), log=self.wrk_log, cpu=CLIENT_CPU,
-                       script=os.path.join(BENCH, "wrk", "workload.lua"), script_args=mode_args)
+                       script=os.path.join(BENCH, "wrk", "workload.lua"), script_args=mode_args, path=path,
+                       headers=headers)
 
     def row(self, **kw):
         with open(self.tsv, "a") as f:
             f.write("\t".join(str(kw.get(k, "")) for k in TSV_HEADER) + "\n")
 
-    def measure(self, suite, rnd, name, wl, conns, seconds, idle, mode_args):
+    def measure(self, suite, rnd, name, wl, conns, seconds, idle, mode_args, path="/", headers=(), size=None):
+        """One window; size: the body's bytes when MB/s is wanted (from every byte wrk read)."""
         pid = self.server.pid
         for attempt in (1, 2):
             self.wait_quiet(env_num("QUIET_WAIT", 8), 0.2)
             s0, t0 = proc.cpu_stat(), proc.cpu_ticks(pid, tree=True)
-            r = self.run_wrk(conns, seconds, mode_args)
+            r = self.run_wrk(conns, seconds, mode_args, path=path, headers=headers)
             t1, s1 = proc.cpu_ticks(pid, tree=True), proc.cpu_stat()
             ticks, wrk_ticks = t1 - t0, r.cpu_s * proc.CLK_TCK
             span0 = max(s1[SERVER_CPU].total - s0[SERVER_CPU].total, 1)
@@ -389,10 +409,12 @@ class Bench:
                  wrk_cpu_pct=f"{wrk_pct:.0f}", other_cpu0_pct=f"{max(0.0, cpu0_pct - server_pct):.0f}",
                  other_cpu1_pct=f"{max(0.0, cpu1_pct - wrk_pct):.0f}",
                  cpu0_all_pct=f"{proc.cpu_share(s0, s1, SERVER_CPU, 'all'):.0f}",
-                 cpu1_all_pct=f"{proc.cpu_share(s0, s1, CLIENT_CPU, 'all'):.0f}")
+                 cpu1_all_pct=f"{proc.cpu_share(s0, s1, CLIENT_CPU, 'all'):.0f}",
+                 bytes=r.bytes, mb_s=f"{r.bytes / r.duration_s / 1e6:.1f}" if r.duration_s else "")
         self.row(**v)
         e = r.errors
-        self.say(f"  {name:<16} {wl:<7} c{conns:<5} {v['rps']:>8} req/s  p50 {r.p50_us / 1000:6.2f} ms  "
+        mbs = f"{v['mb_s']:>8} MB/s  " if size else ""
+        self.say(f"  {name:<16} {wl:<7} c{conns:<5} {v['rps']:>8} req/s  {mbs}p50 {r.p50_us / 1000:6.2f} ms  "
                  f"p99 {r.p99_us / 1000:7.2f} ms  cpu {v['cpu_us_per_req']:>6} us/req  "
                  f"err {e['connect']}/{e['read']}/{e['write']}/{e['timeout']} non2xx {r.non2xx}  server {v['server_cpu_pct']}% "
                  f"wrk {v['wrk_cpu_pct']}% cpu0 {v['cpu0_all_pct']}% cpu1 {v['cpu1_all_pct']}% "
@@ -542,9 +564,16 @@ class Bench:
                ("nginx", cmd_out(self.nginx, "-v").rsplit("/", 1)[-1]),
                ("python", cmd_out(sys.executable, "--version")),
                ("rounds", self.rounds),
-               ("measure_s", f"{self.measure_s:g} (ka1024, big, echo: {self.measure_minor:g})"),
+               ("measure_s", f"{self.measure_s:g} ("
+                             + ("304" if self.mode == "static" else "ka1024, big, echo" + (", 304" if self.mode == "full" else ""))
+                             + f": {self.measure_minor:g})"),
                ("warmup_s", f"{self.warmup:g}"),
                ("jepoll_transports", " ".join(self.transports))]
+        if self.mode in ("static", "full"):
+            env += [("static_servers", " ".join(self.static_servers)), ("static_workloads", " ".join(self.static_workloads)),
+                    ("static_conns", f"{self.static_conns} (64m: {self.static_big_conns})"),
+                    ("static_files", f"{self.static_root}: 1k.bin 1024 B, 64k.bin 65536 B, 64m.bin 67108864 B (random bytes)"),
+                    ("undertow_workers", self.undertow_workers)]
         if self.skipped_note():
             env.append(("note", self.skipped_note()))
         for ref, info, names in self.ref_info:
@@ -566,7 +595,7 @@ class Bench:
             self.rounds, self.measure_s, self.warmup = int(env_num("ROUNDS", 3)), env_num("MEASURE", 5), env_num("WARMUP", 5)
             self.servers_main = self.subset("jepoll-lt jepoll-et jepoll-nio netty nginx".split())
             self.workloads_main = self.subset(QUICK_WORKLOADS, "WORKLOADS")
-        elif m in ("full", "main", "scaling", "idle"):
+        elif m in ("full", "main", "scaling", "idle", "static"):
             # The JIT shares CPU 0 with the server: Netty needs about 4 s of load to reach its steady state.
             self.rounds, self.measure_s, self.warmup = int(env_num("ROUNDS", 3)), env_num("MEASURE", 3), env_num("WARMUP", 4)
             self.servers_main = self.subset(self.all_servers())
@@ -575,7 +604,9 @@ class Bench:
             # `full` near 30 minutes on 2 CPUs (35 min with them, measured 2026-11-26).
             if m == "full" and not os.environ.get("SERVERS"):
                 self.servers_main = [s for s in self.servers_main if s not in ("jepoll-threads", "jepoll-virtual")]
-            self.workloads_main = self.subset(MAIN_WORKLOADS, "WORKLOADS")
+            self.workloads_main = self.subset(MAIN_WORKLOADS, "WORKLOADS") if m != "static" else []
+            if m == "static":
+                self.servers_main = []
         else:
             self.rounds, self.measure_s, self.warmup = 0, 0, 0
             self.servers_main, self.workloads_main = [], []
@@ -586,6 +617,11 @@ class Bench:
         for w in self.workloads_main:
             if w not in WORKLOAD_DEFS:
                 raise Fatal(f"unknown workload {w} ({' '.join(WORKLOAD_DEFS)})")
+        if m in ("static", "full"):
+            try:
+                self.static_knobs()
+            except RuntimeError as e:
+                raise Fatal(str(e))
 
     @staticmethod
     def subset(items, var="SERVERS"):
@@ -628,6 +664,9 @@ class Bench:
             self.suite_scaling(self.jepoll_models())
             self.say(f"idle: 64 busy connections with {' '.join(map(str, self.idle_counts))} idle ones held open")
             self.suite_idle(self.idle_servers)
+            self.suite_static()
+        elif m == "static":
+            self.suite_static()
         if m in ("full", "jmh"):
             self.suite_jmh(self.prefix + "-jmh.json")
         self.say("writing the report")
@@ -637,6 +676,11 @@ class Bench:
             raise Fatal(f"report failed ({e!r}); the rows are in {self.tsv}: bench/tools/report.py {self.prefix}")
         took = int(time.monotonic() - self.t_start)
         self.say(f"done in {took // 60} min {took % 60} s: {md}")
+        failed = getattr(self, "static_failed", [])
+        if failed:
+            for f in failed:
+                self.say(f"CHECK FAILED {f}")
+            raise Fatal(f"{len(failed)} failed check(s) in the static suite: those windows are missing or wrong")
 
     def cleanup(self):
         if self.holder and self.holder.poll() is None:
@@ -647,7 +691,7 @@ class Bench:
 
 def main():
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 usage="bench/run [quick|full|jmh|main|scaling|idle] [--ref GIT-REF]...")
+                                 usage="bench/run [quick|full|jmh|main|scaling|idle|static] [--ref GIT-REF]...")
     ap.add_argument("mode", nargs="?", default="quick", help=argparse.SUPPRESS)
     ap.add_argument("--ref", action="append", default=[], metavar="GIT-REF",
                     help="also measure the jepoll jar of this git ref, side by side (repeatable; or REF=...)")

@@ -187,6 +187,9 @@ def write(prefix):
     idle = [r for r in rows if r["suite"] in ("idle", "idle-mem")]
     if idle:
         md += idle_section(prefix, idle)
+    static = [r for r in rows if r["suite"].startswith("static")]
+    if static:
+        md += static_section(prefix, static)
     jmh_path = prefix + "-jmh.json"
     if os.path.exists(jmh_path):
         md += jmh_section(jmh_path)
@@ -397,6 +400,195 @@ def idle_section(prefix, rows):
                   [(s, [(lambda v: v / 1024 if v else None)(memv(s, n, "heap_kb")) for n in counts], color_for(s)) for s in servers],
                   "idle connections held", "MiB", logx=False)
     md += [f"![{x}]({x})" for x in (a, b) if x] + [""]
+    return md
+
+
+STATIC_WORKLOADS = {
+    "1k": "GET of a 1 KiB file, keep-alive",
+    "64k": "GET of a 64 KiB file, keep-alive",
+    "64m": "GET of a 64 MiB file, keep-alive",
+    "304": "revalidation of the 1 KiB file (304), keep-alive",
+}
+STATIC_NOTES = {
+    "jepoll-lt": "`./jepoll --dir DIR --loops 1`, epoll level-triggered (sendfile)",
+    "jepoll-et": "the same, edge-triggered",
+    "jepoll-nio": "the same on java.nio (FileChannel.transferTo)",
+    "nginx": "nginx 1 worker, `sendfile on; tcp_nopush on;`, open_file_cache off",
+    "nginx-ofc": "the same with `open_file_cache max=1000 inactive=20s;`",
+    "jwebserver": "the JDK's `jwebserver -b 127.0.0.1 -p PORT -d DIR -o none` (com.sun.net.httpserver's "
+                  "SimpleFileServer; its own threads: the HTTP-Dispatcher runs the handler, plus timer threads)",
+    "vertx": "Vert.x 5.0.7 vertx-web StaticHandler (defaults), 1 event loop, native transport",
+    "undertow": "Undertow 2.4.4 ResourceHandler over PathResourceManager (defaults), 1 IO thread, "
+                "requests dispatched to 1 worker thread",
+}
+STATIC_COLORS = {"nginx-ofc": "#8c564b", "jwebserver": "#17becf", "jepoll-nio": "#bcbd22"}
+STATIC_GOALS = [  # (workload, field, reference, goal or None (a ratio shown, no goal), higher is better)
+    ("1k", "rps", "nginx", 1.0, True), ("1k", "cpu_us_per_req", "nginx", 1.0, False),
+    ("64k", "rps", "nginx", 1.0, True), ("64k", "cpu_us_per_req", "nginx", 1.0, False),
+    ("64m", "mb_s", "nginx", 0.95, True), ("64m", "cpu_us_per_req", "nginx", None, False),
+    ("304", "rps", "nginx", None, True), ("304", "cpu_us_per_req", "nginx", None, False),
+    ("1k", "rps", "jwebserver", 3.0, True), ("64k", "rps", "jwebserver", 3.0, True),
+    ("64m", "mb_s", "jwebserver", 3.0, True), ("304", "rps", "jwebserver", 3.0, True),
+]
+FIELD_NAME = {"rps": "req/s", "cpu_us_per_req": "CPU µs/req", "mb_s": "MB/s"}
+
+
+def static_color(name, i=0):
+    return STATIC_COLORS.get(name) or color_for(name, i)
+
+
+def static_section(prefix, rows):
+    timed = [r for r in rows if r["suite"] == "static" and num(r.get("rps")) is not None]
+    checks = [r for r in rows if r["suite"] == "static-check"]
+    threads = [r for r in rows if r["suite"] == "static-threads"]
+    strace = [r for r in rows if r["suite"] == "static-strace"]
+    alloc = [r for r in rows if r["suite"] == "static-alloc"]
+    failed = [r for r in rows if r["suite"] == "static" and r.get("note") == "did not start"]
+    order = list(STATIC_NOTES)
+    servers = sorted({r["server"] for r in timed + checks}, key=lambda s: order.index(s) if s in order else 99)
+    workloads = [w for w in STATIC_WORKLOADS if any(r["workload"] == w for r in timed + checks)]
+    groups = by(timed, "server", "workload")
+    conns = {w: next((r["conns"] for r in timed if r["workload"] == w), "?") for w in workloads}
+
+    def stat(server, wl, field):
+        g = groups.get((server, wl))
+        vals = [num(r.get(field)) for r in chosen(g)] if g else []
+        if field in ("p50_us", "p99_us"):
+            vals = [v for v in vals if v]
+        return med(vals)
+
+    md = ["## Static files: jepoll against nginx, jwebserver, Vert.x and Undertow", "",
+          "The same three files (random bytes, written once into `bench/work/static/`) served by every server, "
+          "each pinned to CPU 0 with one event loop / worker; `wrk -t1` on CPU 1, keep-alive, "
+          + ", ".join(f"**{w}** c{conns[w]}" for w in workloads) + ". **MB/s** = every byte wrk read (heads, bodies, "
+          "a last partly read body) / window, in 10⁶ bytes/s. **304**: `If-None-Match` with the server's own ETag, or, "
+          "for a server that sends none, `If-Modified-Since` with its own Last-Modified (the header used is in the "
+          "checks table). CPU µs/req counts the server's process tree only: the loopback's softirq work and "
+          "wrk's copy of the bytes are not in it. Ratios are taken within a round, then their median.", ""]
+
+    # --- Goals -------------------------------------------------------------------------------------------
+    jepolls = [s for s in servers if s.startswith("jepoll-")]
+    if jepolls and any(g[2] in servers for g in STATIC_GOALS):
+        md += ["### jepoll against the goals", "",
+               "| workload | figure | against | goal | " + " | ".join(jepolls) + " |",
+               "|---|---|---|---|" + "---:|" * len(jepolls)]
+        for wl, field, ref, goal, higher in STATIC_GOALS:
+            if wl not in workloads or ref not in servers:
+                continue
+            cells = []
+            for s in jepolls:
+                v = round_ratio(timed, s, wl, ref, field)
+                if v is None:
+                    cells.append("–")
+                elif goal is None:
+                    cells.append(f"{v:.2f}×")
+                else:
+                    ok = v >= goal if higher else v <= goal
+                    cells.append(f"{v:.2f}× {'met' if ok else '**missed**'}")
+            g = "no goal" if goal is None else f"{'≥' if higher else '≤'} {goal:.2f}×"
+            md.append(f"| {wl} | {FIELD_NAME[field]} | {ref} | {g} | " + " | ".join(cells) + " |")
+        md += ["", "64 MiB: `wrk -t1` reads at most 8 KiB per read(2) (its RECVBUF) on one CPU, so the sendfile servers all "
+               "meet the same ceiling on CPU 1 (see *limit* below) and a ratio near 1 says no more than that; the CPU "
+               "µs per request of the server is the figure that tells them apart there."]
+        if "nginx-ofc" in servers:
+            md += ["", "Against nginx with `open_file_cache` on (not a goal; descriptors and file facts cached):", "",
+                   "| workload | figure | " + " | ".join(jepolls) + " |", "|---|---|" + "---:|" * len(jepolls)]
+            for wl in workloads:
+                for field in (("mb_s",) if wl == "64m" else ("rps", "cpu_us_per_req")):
+                    md.append(f"| {wl} | {FIELD_NAME[field]} | " + " | ".join(
+                        ratio(round_ratio(timed, s, wl, "nginx-ofc", field)) for s in jepolls) + " |")
+        md.append("")
+
+    # --- Overview tables ---------------------------------------------------------------------------------
+    for title, field, digits in (("Requests per second (median)", "rps", 0), ("MB/s (median)", "mb_s", 1),
+                                 ("Server CPU µs per request (median)", "cpu_us_per_req", 2)):
+        md += [f"### {title}", "", "| server | " + " | ".join(workloads) + " |", "|---|" + "---:|" * len(workloads)]
+        for s in servers:
+            md.append(f"| {s} | " + " | ".join(fmt(stat(s, w, field), digits) for w in workloads) + " |")
+        md.append("")
+
+    # --- Per workload ------------------------------------------------------------------------------------
+    for wl in workloads:
+        present = [s for s in servers if (s, wl) in groups]
+        main_field = "mb_s" if wl == "64m" else "rps"
+        md += [f"### {wl}: {STATIC_WORKLOADS[wl]}, c{conns[wl]}", "",
+               "| server | req/s | MB/s | p50 ms | p99 ms | CPU µs/req | errors | non-2xx/3xx | "
+               f"{FIELD_NAME[main_field]} vs nginx | CPU vs nginx | {FIELD_NAME[main_field]} vs nginx-ofc | CPU vs nginx-ofc | "
+               f"{FIELD_NAME[main_field]} vs jwebserver | CPU vs jwebserver | limit |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        ranked = sorted(present, key=lambda s: -(stat(s, wl, main_field) or 0))
+        for s in ranked:
+            g = groups[(s, wl)]
+            dag = " †" if all(disturbed(r) for r in g) else ""
+            errs = sum(int(num(r.get(k)) or 0) for r in g for k in ("connect_err", "read_err", "write_err", "timeout_err"))
+            non2xx = sum(int(num(r.get("non2xx")) or 0) for r in g)
+            p50, p99 = stat(s, wl, "p50_us"), stat(s, wl, "p99_us")
+            md.append(f"| {s}{dag} | {fmt(stat(s, wl, 'rps'))} | {fmt(stat(s, wl, 'mb_s'), 1)} | "
+                      f"{fmt(p50 / 1000 if p50 else None, 2)} | {fmt(p99 / 1000 if p99 else None, 2)} | "
+                      f"{fmt(stat(s, wl, 'cpu_us_per_req'), 2)} | {errs} | {non2xx} | "
+                      f"{ratio(round_ratio(timed, s, wl, 'nginx', main_field))} | {ratio(round_ratio(timed, s, wl, 'nginx', 'cpu_us_per_req'))} | "
+                      f"{ratio(round_ratio(timed, s, wl, 'nginx-ofc', main_field))} | {ratio(round_ratio(timed, s, wl, 'nginx-ofc', 'cpu_us_per_req'))} | "
+                      f"{ratio(round_ratio(timed, s, wl, 'jwebserver', main_field))} | "
+                      f"{ratio(round_ratio(timed, s, wl, 'jwebserver', 'cpu_us_per_req'))} | {limit_of(chosen(g))} |")
+        md.append("")
+        unit = "MB/s" if main_field == "mb_s" else "req/s"
+        a = svg_bars(f"{prefix}-files-{wl}-{'mbs' if main_field == 'mb_s' else 'rps'}.svg",
+                     f"{STATIC_WORKLOADS[wl]}, c{conns[wl]}: {unit} (median)",
+                     [(s, stat(s, wl, main_field), static_color(s)) for s in ranked], unit, "server on CPU 0, wrk -t1 on CPU 1")
+        b = svg_bars(f"{prefix}-files-{wl}-cpu.svg", f"{STATIC_WORKLOADS[wl]}: server CPU µs per request (median)",
+                     [(s, stat(s, wl, "cpu_us_per_req"), static_color(s))
+                      for s in sorted(present, key=lambda s: stat(s, wl, "cpu_us_per_req") or 0)], "µs", "lower is better")
+        md += [f"![{wl} {unit}]({a})" if a else "", f"![{wl} CPU]({b})" if b else "", ""]
+
+    # --- Allocation --------------------------------------------------------------------------------------
+    if alloc:
+        md += ["### Heap allocated per request by jepoll", "",
+               "`JepollStaticPeer`: `StaticFiles` embedded on one loop (epoll, level-triggered) behind a request counter. "
+               "Around each wrk run it reads `com.sun.management.ThreadMXBean.getThreadAllocatedBytes` of the loop thread "
+               "(`jepoll-loop-0`) and `getTotalThreadAllocatedBytes()` of all threads; bytes/request = difference / requests "
+               "the handler counted. After twice the usual warm-up (escape analysis depends on what C2 compiled); median "
+               "of the runs.", "",
+               "| workload | runs | requests (median) | loop thread B/req | all threads B/req | req/s |",
+               "|---|---:|---:|---:|---:|---:|"]
+        for wl in STATIC_WORKLOADS:
+            g = [r for r in alloc if r["workload"] == wl]
+            if not g:
+                continue
+            md.append(f"| {wl} | {len(g)} | {fmt(med([num(r['requests']) for r in g]))} | "
+                      f"{fmt(med([num(r['alloc_b_per_req']) for r in g]), 1)} | "
+                      f"{fmt(med([num(r['alloc_total_b_per_req']) for r in g]), 1)} | {fmt(med([num(r['rps']) for r in g]))} |")
+        md.append("")
+
+    # --- Checks, threads, syscalls -----------------------------------------------------------------------
+    if checks:
+        md += ["### Checks before measuring (round 1)", "",
+               "On one keep-alive connection: status 200, Content-Length, the body byte for byte, the connection kept; an "
+               "ETag from jepoll and nginx; then the revalidation must be a body-less 304. *unsupported*: not measured.", "",
+               "| server | workload | result |", "|---|---|---|"]
+        for r in checks:
+            md.append(f"| {r['server']} | {r['workload']} | {r['note'].replace('|', '/')} |")
+        md.append("")
+    if threads:
+        md += ["### Threads that did the work (round 1)", "",
+               "Each thread's share of the CPU time the server's processes used during the window (from "
+               "`/proc/PID/task/*/stat`; threads under 1% left out). JIT compiler threads share CPU 0 with the server.", "",
+               "| server | workload | threads |", "|---|---|---|"]
+        for r in threads:
+            md.append(f"| {r['server']} | {r['workload']} | {r['note']} |")
+        md.append("")
+    if strace:
+        md += ["### System calls per request (round 1, untimed)", "",
+               "`strace -c -f` attached to the server's processes during a 2 s wrk run after the timed windows "
+               "(strace slows the server down: only the counts are kept), divided by the requests wrk completed. "
+               "Idle threads' futex and timer calls are counted too.", "",
+               "| server | workload | syscalls/req | the most frequent (per request) |", "|---|---|---:|---|"]
+        for r in strace:
+            total, _, rest = r["note"].partition(" ")
+            md.append(f"| {r['server']} | {r['workload']} | {total.split('=')[1]} | {' '.join(rest.split()[:10])} |")
+        md.append("")
+    if failed:
+        md += ["Did not start: " + ", ".join(sorted({f"{r['server']} (round {r['round']})" for r in failed})), ""]
+    md += ["Servers: " + "; ".join(f"**{s}** {STATIC_NOTES.get(s, '')}" for s in servers) + ".", ""]
     return md
 
 

@@ -37,6 +37,26 @@ def cpu_ticks(pid, tree=False):
     return sum(_ticks(p) for p in (tree_pids(pid) if tree else [pid]))
 
 
+def thread_ticks(pid, tree=False):
+    """{tid: (pid, thread name, utime + stime ticks)} of every thread of pid (or of its process tree)."""
+    out = {}
+    for p in (tree_pids(pid) if tree else [pid]):
+        try:
+            tids = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for t in tids:
+            try:
+                with open(f"/proc/{p}/task/{t}/stat") as f:
+                    line = f.read()
+            except OSError:
+                continue
+            name = line[line.index("(") + 1:line.rindex(")")]
+            fields = line.rsplit(")", 1)[1].split()
+            out[int(t)] = (p, name, int(fields[11]) + int(fields[12]))
+    return out
+
+
 def _rss(pid):
     try:
         with open(f"/proc/{pid}/status") as f:

@@ -1,7 +1,8 @@
 """Runs wrk pinned to one CPU and parses what it prints.
 
     r = run(port, conns=256, seconds=3, cpu=1, script=".../workload.lua", script_args=["pipeline", "16"])
-    r.ok, r.rps, r.requests, r.errors (connect/read/write/timeout), r.non2xx, r.p50_us, r.p99_us, r.cpu_s
+    r.ok, r.rps, r.requests, r.errors (connect/read/write/timeout), r.non2xx, r.p50_us, r.p99_us, r.cpu_s,
+    r.bytes (every byte wrk read, heads and bodies, partly read answers at the end included)
 
 When the script prints bench/wrk/workload.lua's "WRKJSON {...}" line (its done()), the figures come
 from there (exact counts, microseconds); otherwise from wrk's text ("Requests/sec:", "Socket
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 _RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 _TOTAL = re.compile(r"(\d+) requests in ([\d.]+)(us|ms|s|m|h)\b")
 _ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+_READ = re.compile(r"requests in [\d.]+\w+, ([\d.]+)(B|KB|MB|GB|TB) read")
+_SIZE = {"B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3, "TB": 1024 ** 4}
 _NON2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
 _PCT = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", re.M)
 _UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -32,6 +35,7 @@ class Result:
     p99_us: float = 0.0
     errors: dict = field(default_factory=lambda: {"connect": 0, "read": 0, "write": 0, "timeout": 0})
     non2xx: int = 0
+    bytes: int = 0
     cpu_s: float = 0.0
     exit_code: int = 0
     text: str = ""
@@ -58,6 +62,7 @@ def parse(text):
             r.p50_us, r.p99_us = j["p50_us"], j["p99_us"]
             r.errors = {k: j[k] for k in ("connect", "read", "write", "timeout")}
             r.non2xx = j["status"]
+            r.bytes = j.get("bytes", 0)
     if r.ok:
         return r
     m = _RATE.search(text)
@@ -72,6 +77,9 @@ def parse(text):
     e = _ERRORS.search(text)
     if e:
         r.errors = dict(zip(("connect", "read", "write", "timeout"), (int(x) for x in e.groups())))
+    b = _READ.search(text)
+    if b:
+        r.bytes = int(float(b.group(1)) * _SIZE[b.group(2)])
     n = _NON2XX.search(text)
     r.non2xx = int(n.group(1)) if n else 0
     for pct, v, unit in _PCT.findall(text):
@@ -84,9 +92,12 @@ def parse(text):
 
 
 def command(port, conns, seconds, cpu=1, threads=1, timeout="10s", latency=True, script=None, script_args=(),
-            path="/", host="127.0.0.1"):
+            path="/", host="127.0.0.1", headers=()):
+    """headers: "Name: value" strings, each a -H (with a script, wrk keeps its static request: no Lua per request)."""
     cmd = (["taskset", "-c", str(cpu)] if cpu is not None else []) + ["wrk", f"-t{threads}", f"-c{conns}",
                                                                       f"-d{seconds}s", "--timeout", timeout]
+    for h in headers:
+        cmd += ["-H", h]
     if latency:
         cmd.append("--latency")
     if script:
