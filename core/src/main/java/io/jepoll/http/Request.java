@@ -1,5 +1,6 @@
 package io.jepoll.http;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,11 @@ public final class Request {
     byte[] body = BodyBuffer.EMPTY;
 
     private String method, target, path, query, bodyText;
+    private FormData queryData, formData; // parsed on first use
+    private CookieHeader cookies;          // parsed on first use
+    private String contentType;            // media type, made on first use; NO_CONTENT_TYPE when there is none
+    private InetSocketAddress remoteAddress;
+    private static final String NO_CONTENT_TYPE = new String("none"); // compared by identity
     private String[] fieldStrings; // name, value per field; made on first use, kept across requests like fields
 
     Request() {
@@ -181,6 +187,79 @@ public final class Request {
         return bodyText;
     }
 
+    /**
+     * The first value of query parameter name, decoded ('+' is a space, then percent-decoding as UTF-8), or null.
+     * The query is read as {@code application/x-www-form-urlencoded} (see {@link FormData} for the rules and the
+     * bound of {@value FormData#MAX_PAIRS} pairs); {@code ?a} gives a = "" and {@code ?a=1&a=2} gives a = "1".
+     */
+    public String queryParam(String name) {
+        return queryData().first(name);
+    }
+
+    /** Every value of query parameter name, in order; an empty list when there is none. */
+    public List<String> queryParams(String name) {
+        return queryData().all(name);
+    }
+
+    /**
+     * The first value of a field of an {@code application/x-www-form-urlencoded} body, decoded as a query is, or
+     * null; always null when the Content-Type is another one (a JSON or multipart body has no form fields).
+     */
+    public String formParam(String name) {
+        return formData().first(name);
+    }
+
+    /** Every value of form field name, in order; an empty list when there is none (or the body is not a form). */
+    public List<String> formParams(String name) {
+        return formData().all(name);
+    }
+
+    /**
+     * The value of the cookie called name from the Cookie field(s) (RFC 6265 §4.2), without surrounding DQUOTEs
+     * and not decoded, or null; names are case-sensitive. See {@link CookieHeader} for the tolerance and the bound
+     * of {@value CookieHeader#MAX_COOKIES} cookies.
+     */
+    public String cookie(String name) {
+        if (cookies == null) {
+            List<String> fields = headers("Cookie");
+            cookies = fields.isEmpty() ? CookieHeader.EMPTY : CookieHeader.parse(fields);
+        }
+        return cookies.get(name);
+    }
+
+    /**
+     * The media type of the Content-Type field, lower-cased, without parameters ({@code "application/json"} for
+     * {@code Application/JSON; charset=utf-8}; RFC 9110 §8.3.1 makes type and subtype case-insensitive), or null
+     * when there is none. {@code header("Content-Type")} gives the field as sent.
+     */
+    public String contentType() {
+        if (contentType == null) {
+            String v = header("Content-Type");
+            if (v == null) {
+                contentType = NO_CONTENT_TYPE;
+            } else {
+                int semi = v.indexOf(';');
+                int end = FieldChars.trimOwsEnd(v, 0, semi < 0 ? v.length() : semi);
+                contentType = end == 0 ? NO_CONTENT_TYPE : FieldChars.lowerAscii(v, 0, end);
+            }
+        }
+        return contentType == NO_CONTENT_TYPE ? null : contentType;
+    }
+
+    /**
+     * The address of the client, or null when the engine did not record it. The engines do not fill it yet: the
+     * epoll loop accepts without asking for the peer's address, and doing so (getpeername, or an address buffer
+     * for accept4) belongs to the engine; {@link #remoteAddress(InetSocketAddress)} is its slot.
+     */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Records the client's address for this request: for engines, before the handler runs. */
+    public void remoteAddress(InetSocketAddress address) {
+        this.remoteAddress = address;
+    }
+
     /** A detached deep copy that owns all its bytes: safe to keep after the handler returns or to use on another thread. */
     public Request copy() {
         requireParsed();
@@ -212,6 +291,11 @@ public final class Request {
         c.path = path;
         c.query = query;
         c.bodyText = bodyText;
+        c.queryData = queryData;
+        c.formData = formData;
+        c.cookies = cookies;
+        c.contentType = contentType;
+        c.remoteAddress = remoteAddress;
         return c;
     }
 
@@ -277,6 +361,26 @@ public final class Request {
         contentLength = -1;
         body = BodyBuffer.EMPTY;
         method = target = path = query = bodyText = null;
+        queryData = formData = null;
+        cookies = null;
+        contentType = null;
+        remoteAddress = null;
+    }
+
+    private FormData queryData() {
+        if (queryData == null) {
+            requireParsed();
+            queryData = queryStart < 0 || queryStart == queryEnd ? FormData.EMPTY : FormData.parse(head, queryStart, queryEnd);
+        }
+        return queryData;
+    }
+
+    private FormData formData() {
+        if (formData == null) {
+            formData = body.length == 0 || !"application/x-www-form-urlencoded".equals(contentType())
+                    ? FormData.EMPTY : FormData.parse(body, 0, body.length);
+        }
+        return formData;
     }
 
     private boolean nameIs(int f, String name) {
