@@ -83,7 +83,9 @@ final class PercentCoding {
 
     /** The strictly decoded String of b[from, to), or null when it is refused. */
     static String decodeStrict(byte[] b, int from, int to, boolean slashAllowed) {
-        if (from == to) return "";
+        int p = from;
+        while (p < to && b[p] > 0x20 && b[p] < 0x7F && b[p] != '%') p++;
+        if (p == to) return new String(b, from, to - from, StandardCharsets.ISO_8859_1); // nothing to decode: one copy
         char[] out = new char[to - from];
         int n = decodeStrict(b, from, to, slashAllowed, out);
         return n < 0 ? null : new String(out, 0, n);

@@ -38,6 +38,8 @@ public final class Request {
     boolean keepAlive, expectContinue, chunked;
     long contentLength = -1;
     byte[] body = BodyBuffer.EMPTY;
+    int pathOffset;      // raw path chars a mount has taken off the front (RouteTree); 0 when none
+    PathParams params;   // bound by a route (RouteTree); made on first use, kept across requests
 
     private String method, target, path, query, bodyText;
     private FormData queryData, formData; // parsed on first use
@@ -91,9 +93,57 @@ public final class Request {
     public String path() {
         requireParsed();
         if (path == null) {
-            path = pathStart == pathEnd ? "/" : latin1(pathStart, pathEnd);
+            int from = pathStart + pathOffset;
+            path = from == pathEnd ? "/" : latin1(from, pathEnd);
         }
         return path;
+    }
+
+    /**
+     * The value of path parameter name of the route that matched ({@code /users/{id}}: {@code pathParam("id")}),
+     * percent-decoded as UTF-8, or null when the route has no such parameter or no route matched.
+     */
+    public String pathParam(String name) {
+        return params == null ? null : params.get(name);
+    }
+
+    /** Every path parameter of the route that matched, in template order; empty when none. */
+    public java.util.Map<String, String> pathParams() {
+        return params == null ? java.util.Map.of() : params.asMap();
+    }
+
+    /**
+     * The raw start of the path that mounts took off (see {@link #pathOffset()}): {@code "/assets"} for a handler
+     * mounted there and asked for {@code /assets/app.js}, whose {@link #path()} is {@code /app.js}; "" when none.
+     * A mounted handler puts it in front of the absolute paths it sends back (a Location, a link).
+     */
+    public String basePath() {
+        requireParsed();
+        return pathOffset == 0 ? "" : latin1(pathStart, pathStart + pathOffset);
+    }
+
+    /** How many raw chars at the start of the path are hidden from {@link #path()} by mounts; 0 when none. */
+    public int pathOffset() {
+        return pathOffset;
+    }
+
+    /**
+     * Hides the first n raw chars of the path from {@link #path()}, for a handler that hands requests under a
+     * prefix to another one (a router's mount), and puts it back afterwards with the value it found. The request
+     * itself is not copied or changed otherwise.
+     *
+     * @throws IllegalArgumentException unless n is 0, the path's length, or the index of one of its '/'s
+     */
+    public void pathOffset(int n) {
+        requireParsed();
+        int length = pathEnd - pathStart;
+        if (n < 0 || n > length || (n > 0 && n < length && head[pathStart + n] != '/')) {
+            throw new IllegalArgumentException("offset " + n + " does not end a segment of " + latin1(pathStart, pathEnd));
+        }
+        if (n != pathOffset) {
+            pathOffset = n;
+            path = null;
+        }
     }
 
     /** The raw query after '?', or null when the target has no '?'. */
@@ -296,6 +346,8 @@ public final class Request {
         c.cookies = cookies;
         c.contentType = contentType;
         c.remoteAddress = remoteAddress;
+        c.pathOffset = pathOffset;
+        c.params = params == null ? null : params.copy();
         return c;
     }
 
@@ -365,6 +417,17 @@ public final class Request {
         cookies = null;
         contentType = null;
         remoteAddress = null;
+        pathOffset = 0;
+        if (params != null) params.clear();
+    }
+
+    int[] pathParamBounds(int count) {
+        if (params == null) params = new PathParams();
+        return params.bounds(count);
+    }
+
+    void bindPathParams(String[] names, int[] bounds, boolean catchAll, byte[] b) {
+        params.bind(names, bounds, catchAll, b);
     }
 
     private FormData queryData() {
