@@ -61,7 +61,7 @@ public final class RouteTree<T> {
         byte[] b = req.head;
         if (b == null) throw new IllegalStateException("no request parsed yet");
         int start = req.pathStart + req.pathOffset, end = req.pathEnd;
-        if (start == end && req.pathOffset == 0) { // absolute-form "http://h" has the path "/"
+        if (start == end) { // absolute-form "http://h", or all of it taken by mounts: the path "/"
             b = ROOT;
             start = 0;
             end = 1;
@@ -78,37 +78,58 @@ public final class RouteTree<T> {
     /**
      * Depth-first in precedence order. pos is the '/' before the next segment, or end when the path is used up.
      * bounds receives [start, end) of each parameter so far (k of them); a catch-all or mount records the rest.
+     * It recurses only where there is something to come back to (a parameter or catch-all after the literal, a
+     * catch-all after the parameter); a last alternative is followed in the loop, so a typical path costs one
+     * frame or two, not one per segment.
      */
     private Leaf<T> search(Node<T> n, byte[] b, int pos, int end, int k, int[] bounds, Request req, Accept<? super T> accept) {
-        if (pos == end) return offer(n.exact, req, accept);
-        int segStart = pos + 1;
-        int segEnd = segStart;
-        while (segEnd < end && b[segEnd] != '/') segEnd++;
-        if (segEnd == segStart) {
-            if (segStart == end) {
-                Leaf<T> l = offer(n.slash, req, accept);
-                if (l != null) return l;
+        while (true) {
+            if (pos == end) return offer(n.exact, req, accept);
+            int segStart = pos + 1;
+            int segEnd = segStart;
+            boolean escaped = false; // found in the same pass, so a plain segment is never scanned twice
+            for (byte c; segEnd < end && (c = b[segEnd]) != '/'; segEnd++) escaped |= c == '%';
+            if (segEnd == segStart) {
+                if (segStart == end) {
+                    Leaf<T> l = offer(n.slash, req, accept);
+                    if (l != null) return l;
+                }
+                return offerTail(n, b, segStart, end, k, bounds, req, accept);
             }
-        } else {
-            Node<T> lit = n.literal(b, segStart, segEnd);
+            Node<T> lit = n.literal(b, segStart, segEnd, escaped);
             if (lit != null) {
+                if (n.param == null && n.tail == null) { // nothing else to try here: no need to come back
+                    n = lit;
+                    pos = segEnd;
+                    continue;
+                }
                 Leaf<T> l = search(lit, b, segEnd, end, k, bounds, req, accept);
                 if (l != null) return l;
             }
-            if (n.param != null && isParamValue(b, segStart, segEnd, true)) {
+            if (n.param != null && (escaped ? isParamValue(b, segStart, segEnd, true) : !isPlainDotSegment(b, segStart, segEnd))) {
                 bounds[2 * k] = segStart;
                 bounds[2 * k + 1] = segEnd;
+                if (n.tail == null) {
+                    n = n.param;
+                    pos = segEnd;
+                    k++;
+                    continue;
+                }
                 Leaf<T> l = search(n.param, b, segEnd, end, k + 1, bounds, req, accept);
                 if (l != null) return l;
             }
+            return offerTail(n, b, segStart, end, k, bounds, req, accept);
         }
+    }
+
+    /** The catch-all or mount of n, taking b[from, end). */
+    private static <T> Leaf<T> offerTail(Node<T> n, byte[] b, int from, int end, int k, int[] bounds, Request req,
+                                         Accept<? super T> accept) {
         Leaf<T> tail = n.tail;
-        if (tail != null && (tail.mount || isRest(b, segStart, end))) {
-            bounds[2 * k] = segStart;
-            bounds[2 * k + 1] = end;
-            return offer(tail, req, accept);
-        }
-        return null;
+        if (tail == null || !(tail.mount || isRest(b, from, end))) return null;
+        bounds[2 * k] = from;
+        bounds[2 * k + 1] = end;
+        return offer(tail, req, accept);
     }
 
     private static <T> Leaf<T> offer(Leaf<T> leaf, Request req, Accept<? super T> accept) {
@@ -117,7 +138,19 @@ public final class RouteTree<T> {
 
     /** A segment a parameter may take: decodes strictly and is not a dot segment. */
     private static boolean isParamValue(byte[] b, int from, int to, boolean slashAllowed) {
+        int p = from;
+        while (p < to && b[p] != '%') p++;
+        if (p == to) return !isPlainDotSegment(b, from, to);
         return PercentCoding.decodeStrict(b, from, to, slashAllowed, null) > 0 && !isDotSegment(b, from, to);
+    }
+
+    /**
+     * For a non-empty segment without escapes, which the parser allows only visible ASCII, so it decodes as it is:
+     * whether it is "." or "..".
+     */
+    private static boolean isPlainDotSegment(byte[] b, int from, int to) {
+        int len = to - from;
+        return b[from] == '.' && (len == 1 || len == 2 && b[from + 1] == '.');
     }
 
     /** What a catch-all may take: every segment decodes strictly, no encoded '/', no dot segment. */
@@ -160,72 +193,93 @@ public final class RouteTree<T> {
         }
     }
 
-    /** One segment position: literal children in an open-addressing table keyed by their decoded bytes. */
+    /**
+     * One segment position. Its literal children are compared in turn when they are few; more go in an
+     * open-addressing table keyed by a hash of a key's length and first and last bytes: O(1) to compute, and the
+     * full comparison after it settles collisions. A segment spelled with escapes is compared decoded against
+     * every key (rare: clients escape only what they must).
+     */
     private static final class Node<T> {
-        final List<byte[]> keys = new ArrayList<>();          // while building
-        final List<Node<T>> children = new ArrayList<>();
-        byte[][] table;                                        // compiled: keys by hash, null slots empty
-        Node<T>[] tableNodes;
+        final List<byte[]> building = new ArrayList<>();     // the keys while building, then compiled into:
+        final List<Node<T>> buildingChildren = new ArrayList<>();
+        byte[][] keys;                                         // all keys, in order (few, and the escaped path)
+        Node<T>[] children;
+        byte[][] table;                                        // when more than LINEAR_MAX: keys by slot, null empty
+        Node<T>[] tableChildren;
         int mask;
         Node<T> param;
         Leaf<T> exact, slash, tail;
 
         Node<T> literalChild(byte[] key) {
-            for (int i = 0; i < keys.size(); i++) if (Arrays.equals(keys.get(i), key)) return children.get(i);
+            for (int i = 0; i < building.size(); i++) if (Arrays.equals(building.get(i), key)) return buildingChildren.get(i);
             Node<T> c = new Node<>();
-            keys.add(key);
-            children.add(c);
+            building.add(key);
+            buildingChildren.add(c);
             return c;
+        }
+
+        Node<T> literalChildIfAny(byte[] key) {
+            for (int i = 0; i < building.size(); i++) if (Arrays.equals(building.get(i), key)) return buildingChildren.get(i);
+            return null;
         }
 
         @SuppressWarnings("unchecked")
         void compile() {
-            if (!keys.isEmpty()) {
-                int size = Integer.highestOneBit(Math.max(1, keys.size() * 2 - 1)) << 1;
+            if (!building.isEmpty()) {
+                keys = building.toArray(new byte[0][]);
+                children = buildingChildren.toArray(new Node[0]);
+            }
+            if (building.size() > LINEAR_MAX) {
+                int size = Integer.highestOneBit(building.size() * 2 - 1) << 1;
                 table = new byte[size][];
-                tableNodes = new Node[size];
+                tableChildren = new Node[size];
                 mask = size - 1;
-                for (int i = 0; i < keys.size(); i++) {
-                    byte[] key = keys.get(i);
-                    int slot = hash(key, 0, key.length) & mask;
+                for (int i = 0; i < keys.length; i++) {
+                    byte[] key = keys[i];
+                    int slot = hash(key.length, key[0], key[key.length - 1]) & mask;
                     while (table[slot] != null) slot = (slot + 1) & mask;
                     table[slot] = key;
-                    tableNodes[slot] = children.get(i);
+                    tableChildren[slot] = children[i];
                 }
             }
-            for (Node<T> c : children) c.compile();
+            for (Node<T> c : buildingChildren) c.compile();
             if (param != null) param.compile();
         }
 
-        /** The literal child equal to the raw segment b[from, to), or null. */
-        Node<T> literal(byte[] b, int from, int to) {
-            if (table == null) return null;
-            int h = 0;
-            boolean escaped = false;
-            for (int p = from; p < to; p++) {
-                int c = b[p];
-                if (c == '%') {
-                    c = equivalentOctet(b, p, to);
-                    if (c < 0) return null; // an escape no literal can equal
-                    escaped = true;
-                    p += 2;
-                }
-                h = 31 * h + (c & 0xFF);
+        /** The literal child equal to the raw, non-empty segment b[from, to), or null. */
+        Node<T> literal(byte[] b, int from, int to, boolean escaped) {
+            if (keys == null) return null;
+            if (escaped) {
+                for (int i = 0; i < keys.length; i++) if (equalsDecoded(b, from, to, keys[i])) return children[i];
+                return null;
             }
-            for (int slot = h & mask; ; slot = (slot + 1) & mask) {
+            int len = to - from;
+            if (table == null) {
+                for (int i = 0; i < keys.length; i++) {
+                    byte[] key = keys[i];
+                    if (key.length == len && sameBytes(b, from, key)) return children[i];
+                }
+                return null;
+            }
+            for (int slot = hash(len, b[from], b[to - 1]) & mask; ; slot = (slot + 1) & mask) {
                 byte[] key = table[slot];
                 if (key == null) return null;
-                if (escaped ? equalsDecoded(b, from, to, key) : Arrays.equals(b, from, to, key, 0, key.length)) {
-                    return tableNodes[slot];
-                }
+                if (key.length == len && sameBytes(b, from, key)) return tableChildren[slot];
             }
         }
     }
 
-    static int hash(byte[] key, int from, int to) {
-        int h = 0;
-        for (int p = from; p < to; p++) h = 31 * h + (key[p] & 0xFF);
-        return h;
+    /** Nodes with at most this many literal children compare them in turn; more get a hash table. */
+    private static final int LINEAR_MAX = 8;
+
+    private static int hash(int length, byte first, byte last) {
+        int h = length * 0x9E3779B1 ^ (first & 0xFF) * 0x85EBCA6B ^ (last & 0xFF) * 0xC2B2AE35;
+        return h ^ h >>> 16;
+    }
+
+    private static boolean sameBytes(byte[] b, int from, byte[] key) {
+        for (int k = 0; k < key.length; k++) if (b[from + k] != key[k]) return false;
+        return true;
     }
 
     /**
@@ -353,9 +407,7 @@ public final class RouteTree<T> {
                         if (create) {
                             n = n.literalChild(l.utf8());
                         } else {
-                            Node<T> next = null;
-                            for (int i = 0; i < n.keys.size(); i++) if (Arrays.equals(n.keys.get(i), l.utf8())) next = n.children.get(i);
-                            n = next;
+                            n = n.literalChildIfAny(l.utf8());
                         }
                     }
                     case PathTemplate.Param p -> {

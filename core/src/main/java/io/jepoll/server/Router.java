@@ -60,9 +60,16 @@ public final class Router implements Handler {
     private static final Response NOT_FOUND = Response.notFound();
 
     /** What a route's place in the tree holds: the handlers by method, or a mounted handler. */
-    private sealed interface Endpoint permits Methods, Mounted {}
+    private sealed interface Endpoint permits Methods, Mounted {
+        /** The handler for method, or null when this endpoint does not take it. */
+        Handler handlerFor(String method);
+    }
 
-    private record Mounted(Handler handler) implements Endpoint {}
+    /** A mount takes every method. */
+    private record Mounted(Handler handler) implements Endpoint {
+        @Override
+        public Handler handlerFor(String method) { return handler; }
+    }
 
     /** The routes of one template shape, one handler per method, in registration order. */
     private static final class Methods implements Endpoint {
@@ -75,18 +82,16 @@ public final class Router implements Handler {
             this.template = template;
         }
 
-        /** The handler for method, HEAD falling back to GET; null when there is none. */
-        Handler handlerFor(String method) {
+        /** HEAD falls back to GET. */
+        @Override
+        public Handler handlerFor(String method) {
             for (int i = 0; i < methods.size(); i++) if (methods.get(i).equals(method)) return handlers.get(i);
             if (method.equals("HEAD")) return handlerFor("GET");
             return anyMethod;
         }
     }
 
-    private static final RouteTree.Accept<Endpoint> TAKES_METHOD = (e, req) -> switch (e) {
-        case Mounted m -> true;
-        case Methods t -> t.handlerFor(req.method()) != null;
-    };
+    private static final RouteTree.Accept<Endpoint> TAKES_METHOD = (e, req) -> e.handlerFor(req.method()) != null;
 
     private final RouteTree<Endpoint> tree;
     private final String allowAll; // OPTIONS *
@@ -104,17 +109,13 @@ public final class Router implements Handler {
     public Response handle(Request req) throws Exception {
         int offset = req.pathOffset();
         Endpoint e = tree.find(req, TAKES_METHOD);
-        return switch (e) {
-            case null -> unmatched(req);
-            case Methods t -> t.handlerFor(req.method()).handle(req);
-            case Mounted m -> {
-                try {
-                    yield m.handler().handle(req);
-                } finally {
-                    req.pathOffset(offset); // whoever called this router sees the path it gave
-                }
-            }
-        };
+        if (e == null) return unmatched(req);
+        if (!(e instanceof Mounted m)) return e.handlerFor(req.method()).handle(req);
+        try {
+            return m.handler().handle(req);
+        } finally {
+            req.pathOffset(offset); // whoever called this router sees the path it gave
+        }
     }
 
     /** No route takes this request: 404, or 405 / the OPTIONS answer when routes match its path. */
