@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,7 @@ public final class Request {
         "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"
     };
     private static final int INITIAL_FIELDS = 16;
+    private static final String NO_CONTENT_TYPE = new String("none"); // contentType() absent; compared by identity
 
     // Written by the parser. Offsets are into head; fields holds nameStart, nameEnd, valueStart, valueEnd per field.
     byte[] head;
@@ -46,7 +48,6 @@ public final class Request {
     private CookieHeader cookies;          // parsed on first use
     private String contentType;            // media type, made on first use; NO_CONTENT_TYPE when there is none
     private InetSocketAddress remoteAddress;
-    private static final String NO_CONTENT_TYPE = new String("none"); // compared by identity
     private String[] fieldStrings; // name, value per field; made on first use, kept across requests like fields
 
     Request() {
@@ -108,8 +109,8 @@ public final class Request {
     }
 
     /** Every path parameter of the route that matched, in template order; empty when none. */
-    public java.util.Map<String, String> pathParams() {
-        return params == null ? java.util.Map.of() : params.asMap();
+    public Map<String, String> pathParams() {
+        return params == null ? Map.of() : params.asMap();
     }
 
     /**
@@ -374,6 +375,7 @@ public final class Request {
     /** Copies the head into an array of its own, so it no longer views a buffer someone else will reuse. */
     void ownHead() {
         if (head == null) return;
+        if (params != null) params.materialize(); // its values point into the head that is about to move
         int from = methodStart;
         head = Arrays.copyOfRange(head, from, headEnd);
         rebase(-from);

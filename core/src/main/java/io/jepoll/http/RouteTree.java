@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * Path templates ({@link PathTemplate}) compiled into a tree of segments, and the search of a request's path in it:
- * no regex, no String of the path, nothing allocated but the parameter values of the route found.
+ * no regex, no String of the path, nothing allocated (parameter values are decoded when first read).
  *
  * <p><b>Precedence.</b> At each segment a literal beats a parameter, which beats the catch-all (or a mount) at
  * the same place, whatever the order of registration; the first segment where two templates differ decides. The

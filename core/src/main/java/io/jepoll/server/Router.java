@@ -51,8 +51,8 @@ import java.util.TreeSet;
  * naming both: the same method on templates of the same shape ({@code /u/{id}} and {@code /u/{name}} are one
  * shape), one shape with different parameter names, a catch-all and a mount at one place.
  *
- * <p>Matching walks a tree compiled at build time, one segment at a time, and allocates nothing but the
- * parameter values of the route found.
+ * <p>Matching walks a tree compiled at build time, one segment at a time, and allocates nothing; a parameter's
+ * value becomes a String when the handler first reads it.
  */
 public final class Router implements Handler {
 

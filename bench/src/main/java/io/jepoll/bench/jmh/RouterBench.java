@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Router.handle on a table of {@value #ROUTE_COUNT} routes in the shape of a public REST API (users, repositories
  * with issues and pulls, organisations, search, gists; literals beside parameters at the same place, catch-alls, a
  * mount), for a few representative paths, each parsed once into a Request as the server's parser leaves it. The
- * handlers return a constant response, so what is measured is matching, binding the parameters (their decoded
- * Strings are the only allocation) and the call. Run with {@code -prof gc} for B/op.
+ * handlers return a constant response, so {@link #route} measures matching, binding the parameters and the call;
+ * values are decoded when first read, so {@link #routeAndReadParams}, whose handlers read every parameter the
+ * paths bind, adds their decoding and Strings (the only B/op). Run with {@code -prof gc}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -91,13 +92,37 @@ public class RouterBench {
     })
     public String path;
 
-    private Router router;
+    /** Every parameter name the measured paths bind. */
+    private static final String[] READ = {"id", "owner", "repo", "number", "path"};
+
+    private Router router, readingRouter;
     private Request request;
 
     @Setup(Level.Trial)
     public void setUp() throws HttpException {
         Response ok = Response.ok("ok");
-        Handler handler = req -> ok;
+        router = build(req -> ok);
+        readingRouter = build(req -> {
+            int n = 0;
+            for (String name : READ) {
+                String v = req.pathParam(name);
+                if (v != null) n += v.length();
+            }
+            return n >= 0 ? ok : null;
+        });
+        byte[] bytes = ("GET " + path + " HTTP/1.1\r\nHost: api.example.com\r\nAccept: application/json\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        RequestParser parser = new RequestParser(HttpLimits.defaults());
+        parser.feed(bytes, 0, bytes.length);
+        if (parser.event() != RequestParser.Event.REQUEST_COMPLETE) throw new IllegalStateException("not parsed: " + path);
+        request = parser.request();
+        int expected = path.equals("/api/v1/nothing/here") ? 404 : 200;
+        if (route() != expected || routeAndReadParams() != expected) {
+            throw new IllegalStateException(path + " did not answer " + expected);
+        }
+    }
+
+    private static Router build(Handler handler) {
         Router.Builder b = Router.builder().mount("/assets", handler);
         int routes = 1; // the mount
         for (String route : ROUTES) {
@@ -106,23 +131,24 @@ public class RouterBench {
             routes++;
         }
         if (routes != ROUTE_COUNT) throw new IllegalStateException("expected " + ROUTE_COUNT + " routes, have " + routes);
-        router = b.build();
-        byte[] bytes = ("GET " + path + " HTTP/1.1\r\nHost: api.example.com\r\nAccept: application/json\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
-        RequestParser parser = new RequestParser(HttpLimits.defaults());
-        parser.feed(bytes, 0, bytes.length);
-        if (parser.event() != RequestParser.Event.REQUEST_COMPLETE) throw new IllegalStateException("not parsed: " + path);
-        request = parser.request();
-        int expected = path.equals("/api/v1/nothing/here") ? 404 : 200;
-        int got = route();
-        if (got != expected) throw new IllegalStateException(path + " answered " + got + ", expected " + expected);
+        return b.build();
     }
 
     /** Match, bind the parameters, call the handler. */
     @Benchmark
     public int route() {
+        return call(router);
+    }
+
+    /** The same, with a handler that reads every parameter: their decoding and Strings are added. */
+    @Benchmark
+    public int routeAndReadParams() {
+        return call(readingRouter);
+    }
+
+    private int call(Router r) {
         try {
-            return router.handle(request).status();
+            return r.handle(request).status();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
