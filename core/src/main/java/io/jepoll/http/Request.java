@@ -1,10 +1,12 @@
 package io.jepoll.http;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,6 +27,7 @@ public final class Request {
         "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"
     };
     private static final int INITIAL_FIELDS = 16;
+    private static final String NO_CONTENT_TYPE = new String("none"); // contentType() absent; compared by identity
 
     // Written by the parser. Offsets are into head; fields holds nameStart, nameEnd, valueStart, valueEnd per field.
     byte[] head;
@@ -37,8 +40,14 @@ public final class Request {
     boolean keepAlive, expectContinue, chunked;
     long contentLength = -1;
     byte[] body = BodyBuffer.EMPTY;
+    int pathOffset;      // raw path chars a mount has taken off the front (RouteTree); 0 when none
+    PathParams params;   // bound by a route (RouteTree); made on first use, kept across requests
 
     private String method, target, path, query, bodyText;
+    private FormData queryData, formData; // parsed on first use
+    private CookieHeader cookies;          // parsed on first use
+    private String contentType;            // media type, made on first use; NO_CONTENT_TYPE when there is none
+    private InetSocketAddress remoteAddress;
     private String[] fieldStrings; // name, value per field; made on first use, kept across requests like fields
 
     Request() {
@@ -85,9 +94,57 @@ public final class Request {
     public String path() {
         requireParsed();
         if (path == null) {
-            path = pathStart == pathEnd ? "/" : latin1(pathStart, pathEnd);
+            int from = pathStart + pathOffset;
+            path = from == pathEnd ? "/" : latin1(from, pathEnd);
         }
         return path;
+    }
+
+    /**
+     * The value of path parameter name of the route that matched ({@code /users/{id}}: {@code pathParam("id")}),
+     * percent-decoded as UTF-8, or null when the route has no such parameter or no route matched.
+     */
+    public String pathParam(String name) {
+        return params == null ? null : params.get(name);
+    }
+
+    /** Every path parameter of the route that matched, in template order; empty when none. */
+    public Map<String, String> pathParams() {
+        return params == null ? Map.of() : params.asMap();
+    }
+
+    /**
+     * The raw start of the path that mounts took off (see {@link #pathOffset()}): {@code "/assets"} for a handler
+     * mounted there and asked for {@code /assets/app.js}, whose {@link #path()} is {@code /app.js}; "" when none.
+     * A mounted handler puts it in front of the absolute paths it sends back (a Location, a link).
+     */
+    public String basePath() {
+        requireParsed();
+        return pathOffset == 0 ? "" : latin1(pathStart, pathStart + pathOffset);
+    }
+
+    /** How many raw chars at the start of the path are hidden from {@link #path()} by mounts; 0 when none. */
+    public int pathOffset() {
+        return pathOffset;
+    }
+
+    /**
+     * Hides the first n raw chars of the path from {@link #path()}, for a handler that hands requests under a
+     * prefix to another one (a router's mount), and puts it back afterwards with the value it found. The request
+     * itself is not copied or changed otherwise.
+     *
+     * @throws IllegalArgumentException unless n is 0, the path's length, or the index of one of its '/'s
+     */
+    public void pathOffset(int n) {
+        requireParsed();
+        int length = pathEnd - pathStart;
+        if (n < 0 || n > length || (n > 0 && n < length && head[pathStart + n] != '/')) {
+            throw new IllegalArgumentException("offset " + n + " does not end a segment of " + latin1(pathStart, pathEnd));
+        }
+        if (n != pathOffset) {
+            pathOffset = n;
+            path = null;
+        }
     }
 
     /** The raw query after '?', or null when the target has no '?'. */
@@ -181,6 +238,79 @@ public final class Request {
         return bodyText;
     }
 
+    /**
+     * The first value of query parameter name, decoded ('+' is a space, then percent-decoding as UTF-8), or null.
+     * The query is read as {@code application/x-www-form-urlencoded} (see {@link FormData} for the rules and the
+     * bound of {@value FormData#MAX_PAIRS} pairs); {@code ?a} gives a = "" and {@code ?a=1&a=2} gives a = "1".
+     */
+    public String queryParam(String name) {
+        return queryData().first(name);
+    }
+
+    /** Every value of query parameter name, in order; an empty list when there is none. */
+    public List<String> queryParams(String name) {
+        return queryData().all(name);
+    }
+
+    /**
+     * The first value of a field of an {@code application/x-www-form-urlencoded} body, decoded as a query is, or
+     * null; always null when the Content-Type is another one (a JSON or multipart body has no form fields).
+     */
+    public String formParam(String name) {
+        return formData().first(name);
+    }
+
+    /** Every value of form field name, in order; an empty list when there is none (or the body is not a form). */
+    public List<String> formParams(String name) {
+        return formData().all(name);
+    }
+
+    /**
+     * The value of the cookie called name from the Cookie field(s) (RFC 6265 §4.2), without surrounding DQUOTEs
+     * and not decoded, or null; names are case-sensitive. See {@link CookieHeader} for the tolerance and the bound
+     * of {@value CookieHeader#MAX_COOKIES} cookies.
+     */
+    public String cookie(String name) {
+        if (cookies == null) {
+            List<String> fields = headers("Cookie");
+            cookies = fields.isEmpty() ? CookieHeader.EMPTY : CookieHeader.parse(fields);
+        }
+        return cookies.get(name);
+    }
+
+    /**
+     * The media type of the Content-Type field, lower-cased, without parameters ({@code "application/json"} for
+     * {@code Application/JSON; charset=utf-8}; RFC 9110 §8.3.1 makes type and subtype case-insensitive), or null
+     * when there is none. {@code header("Content-Type")} gives the field as sent.
+     */
+    public String contentType() {
+        if (contentType == null) {
+            String v = header("Content-Type");
+            if (v == null) {
+                contentType = NO_CONTENT_TYPE;
+            } else {
+                int semi = v.indexOf(';');
+                int end = FieldChars.trimOwsEnd(v, 0, semi < 0 ? v.length() : semi);
+                contentType = end == 0 ? NO_CONTENT_TYPE : FieldChars.lowerAscii(v, 0, end);
+            }
+        }
+        return contentType == NO_CONTENT_TYPE ? null : contentType;
+    }
+
+    /**
+     * The address of the client, or null when the engine did not record it. The engines do not fill it yet: the
+     * epoll loop accepts without asking for the peer's address, and doing so (getpeername, or an address buffer
+     * for accept4) belongs to the engine; {@link #remoteAddress(InetSocketAddress)} is its slot.
+     */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Records the client's address for this request: for engines, before the handler runs. */
+    public void remoteAddress(InetSocketAddress address) {
+        this.remoteAddress = address;
+    }
+
     /** A detached deep copy that owns all its bytes: safe to keep after the handler returns or to use on another thread. */
     public Request copy() {
         requireParsed();
@@ -212,6 +342,13 @@ public final class Request {
         c.path = path;
         c.query = query;
         c.bodyText = bodyText;
+        c.queryData = queryData;
+        c.formData = formData;
+        c.cookies = cookies;
+        c.contentType = contentType;
+        c.remoteAddress = remoteAddress;
+        c.pathOffset = pathOffset;
+        c.params = params == null ? null : params.copy();
         return c;
     }
 
@@ -238,6 +375,7 @@ public final class Request {
     /** Copies the head into an array of its own, so it no longer views a buffer someone else will reuse. */
     void ownHead() {
         if (head == null) return;
+        if (params != null) params.materialize(); // its values point into the head that is about to move
         int from = methodStart;
         head = Arrays.copyOfRange(head, from, headEnd);
         rebase(-from);
@@ -277,6 +415,37 @@ public final class Request {
         contentLength = -1;
         body = BodyBuffer.EMPTY;
         method = target = path = query = bodyText = null;
+        queryData = formData = null;
+        cookies = null;
+        contentType = null;
+        remoteAddress = null;
+        pathOffset = 0;
+        if (params != null) params.clear();
+    }
+
+    int[] pathParamBounds(int count) {
+        if (params == null) params = new PathParams();
+        return params.bounds(count);
+    }
+
+    void bindPathParams(String[] names, int[] bounds, boolean catchAll, byte[] b) {
+        params.bind(names, bounds, catchAll, b);
+    }
+
+    private FormData queryData() {
+        if (queryData == null) {
+            requireParsed();
+            queryData = queryStart < 0 || queryStart == queryEnd ? FormData.EMPTY : FormData.parse(head, queryStart, queryEnd);
+        }
+        return queryData;
+    }
+
+    private FormData formData() {
+        if (formData == null) {
+            formData = body.length == 0 || !"application/x-www-form-urlencoded".equals(contentType())
+                    ? FormData.EMPTY : FormData.parse(body, 0, body.length);
+        }
+        return formData;
     }
 
     private boolean nameIs(int f, String name) {

@@ -18,6 +18,9 @@ import java.util.Locale;
  * Response.bytes(200, "application/json", json)
  * Response.stream(200, "text/plain", out -> out.write(...))
  * Response.file(path, info -> Response.fileParts(200, List.of(new FilePart.Region(0, info.size()))))
+ * Response.json("{\"id\":7}")                           // 200 application/json
+ * Response.created("/users/7"), Response.noContent(), Response.notFound(), Response.badRequest("no name\n")
+ * Response.redirect(303, "/done").withCookie(SetCookie.builder("sid", id).httpOnly(true).build())
  * }</pre>
  * The server writes Date, Content-Length or Transfer-Encoding, and Connection itself.
  */
@@ -64,6 +67,46 @@ public final class Response {
 
     public static Response text(int status, String text) {
         return bytes(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** 201 with the new resource's URI in Location (RFC 9110 §15.3.2) and an empty body. */
+    public static Response created(String location) {
+        return of(201).withHeader("Location", checkLocation(location));
+    }
+
+    /** 204: no body at all (RFC 9110 §15.3.5); the server sends no Content-Length either. */
+    public static Response noContent() { return NO_CONTENT; }
+
+    /** 400 with a short text saying what was wrong. */
+    public static Response badRequest(String text) { return text(400, text); }
+
+    /** 404 "Not Found". */
+    public static Response notFound() { return NOT_FOUND; }
+
+    /**
+     * A redirect to location with an empty body. Only the statuses that mean "go there" are accepted
+     * (RFC 9110 §15.4): 301 and 308 permanent, 302 and 307 temporary, 303 "see other" (the client follows with
+     * GET). 307 and 308 keep the method and body, 301 and 302 may lose them (§15.4.2-3), so 307/308 are the right
+     * ones after a POST the target must see again. The location is a URI reference: visible ASCII only (encode the
+     * rest), which also keeps CR and LF out of the field.
+     */
+    public static Response redirect(int status, String location) {
+        switch (status) {
+            case 301, 302, 303, 307, 308 -> { }
+            default -> throw new IllegalArgumentException("not a redirect status (301, 302, 303, 307, 308): " + status);
+        }
+        return of(status).withHeader("Location", checkLocation(location));
+    }
+
+    /**
+     * 200 with a JSON body, sent as UTF-8 (RFC 8259 §8.1) with {@code Content-Type: application/json}: the type
+     * defines no charset parameter (§11) and one would be ignored. The text is not checked to be JSON.
+     */
+    public static Response json(String json) { return json(200, json); }
+
+    public static Response json(int status, String json) {
+        if (json == null) throw new IllegalArgumentException("json is null");
+        return bytes(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A body of bytes, used as given (not copied: do not change the array afterwards). */
@@ -113,6 +156,12 @@ public final class Response {
         more.addAll(headers);
         more.add(new Header(name, value));
         return new Response(status, Collections.unmodifiableList(more), body, writer, file, parts);
+    }
+
+    /** A copy with one more Set-Cookie field; each call adds one (RFC 6265 §3: one cookie per field, never folded). */
+    public Response withCookie(SetCookie cookie) {
+        if (cookie == null) throw new IllegalArgumentException("cookie is null");
+        return withHeader("Set-Cookie", cookie.headerValue());
     }
 
     public int status() { return status; }
@@ -177,6 +226,20 @@ public final class Response {
         System.arraycopy(b, 0, all, h.length + dateLine.length + 2, b.length);
         whole = new Whole(dateLine, all);
         return all;
+    }
+
+    private static final Response NO_CONTENT = of(204);
+    private static final Response NOT_FOUND = text(404, "Not Found\n");
+
+    private static String checkLocation(String location) {
+        if (location == null || location.isEmpty()) throw new IllegalArgumentException("empty location");
+        for (int i = 0; i < location.length(); i++) {
+            char c = location.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                throw new IllegalArgumentException("location must be a URI reference of visible ASCII (percent-encode the rest): " + location);
+            }
+        }
+        return location;
     }
 
     private static void checkName(String name) {

@@ -99,8 +99,8 @@ public final class StaticFiles implements Handler {
 
     private Response directory(Request req, String path, Path dir) {
         if (!path.endsWith("/")) {
-            // RFC 9110 15.4.2: the directory's own URI ends with a slash; keep the query.
-            String location = DirectoryListing.href(path) + "/" + (req.query() == null ? "" : "?" + req.query());
+            // RFC 9110 15.4.2: the directory's own URI ends with a slash; keep the query, and a mount's prefix.
+            String location = req.basePath() + DirectoryListing.href(path) + "/" + (req.query() == null ? "" : "?" + req.query());
             return Response.text(301, "Moved Permanently\n").withHeader("Location", location);
         }
         Path indexFile = dir.resolve(index);
