@@ -16,15 +16,9 @@ final class FieldChars {
         return c == ' ' || c == '\t';
     }
 
-    /** tchar, RFC 9110 §5.6.2. */
+    /** tchar, RFC 9110 §5.6.2: the parser's own table (Ascii), one definition for bytes and Strings. */
     static boolean isTokenChar(char c) {
-        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-            return true;
-        }
-        return switch (c) {
-            case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~' -> true;
-            default -> false;
-        };
+        return Ascii.isToken(c);
     }
 
     /** qdtext, RFC 9110 §5.6.4: HTAB, SP, VCHAR except DQUOTE and backslash, obs-text. */
