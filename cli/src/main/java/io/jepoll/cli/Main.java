@@ -70,7 +70,7 @@ public final class Main {
                     .limits(o.limits())
                     .handler(handler);
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
-            trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL) : null;
+            trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL).holdUntilHeader() : null;
             if (trace != null) b.tracer(trace);
             Options.Timeouts t = o.timeouts();
             if (t.idle() != null) b.idleTimeout(t.idle());

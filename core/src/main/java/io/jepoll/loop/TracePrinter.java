@@ -51,6 +51,7 @@ public final class TracePrinter implements Tracer {
     private final long[] dropped = new long[Kind.values().length];
     private int emptyWaits;                                   // waits that returned nothing, not printed yet
     private int emptyWaitLoop;
+    private java.util.List<String> held;                      // lines waiting for the header; null when not holding
 
     /**
      * @param out               where lines go
@@ -76,9 +77,23 @@ public final class TracePrinter implements Tracer {
         return new TracePrinter(System.out, tty, 300, epoll, System::nanoTime);
     }
 
-    /** Printed once at start: the column heads. */
+    /**
+     * Keeps the lines the loops print until {@link #header()} is called: a server's loops start
+     * tracing (registering the listener) before its banner, which names the port, can be printed.
+     *
+     * @return this printer
+     */
+    public synchronized TracePrinter holdUntilHeader() {
+        if (held == null) held = new java.util.ArrayList<>();
+        return this;
+    }
+
+    /** Printed once at start: the column heads, then any line held until now. */
     public synchronized void header() {
         out.println(String.format(Locale.ROOT, "%9s  %-4s  %-11s %-7s %s", "time", "loop", "call", "socket", "what"));
+        if (held == null) return;
+        held.forEach(out::println);
+        held = null;
     }
 
     @Override
@@ -192,7 +207,9 @@ public final class TracePrinter implements Tracer {
         String call = kind == Kind.POLL ? pollCall : kind == Kind.NOTE ? "http" : kind.call;
         String socket = id < 0 ? "" : "fd " + id;
         String text = String.format(Locale.ROOT, "%9.3f  L%-3d  %-11s %-7s %s", now / 1e9, loop, call, socket, what);
-        out.println(colour ? kind.colour + text + RESET : text);
+        String coloured = colour ? kind.colour + text + RESET : text;
+        if (held != null) held.add(coloured); // bounded: at most maxLinesPerSecond a second, and only until the banner
+        else out.println(coloured);
     }
 
     /** The summary of the lines left out in the second that just ended. */
