@@ -31,6 +31,7 @@ final class BlockingConnection implements Runnable {
     private final Socket socket;
     private final BlockingEngine engine;
     private volatile boolean busy;   // a request is under way: shutdown lets it finish
+    private volatile BodyStream streaming; // the streamed body under way, told of a shutdown; null when none
     private final Thread thread;
 
     BlockingConnection(HttpRuntime rt, Socket socket, BlockingEngine engine, Thread.Builder threads) {
@@ -44,8 +45,12 @@ final class BlockingConnection implements Runnable {
 
     void join(long millis) throws InterruptedException { thread.join(millis); }
 
-    /** Shutdown: an idle connection is closed at once (its thread is blocked in read). */
-    void closeIfIdle() { if (!busy) close(); }
+    /** Shutdown: an idle connection is closed at once (its thread is blocked in read); a streamed body is told to end. */
+    void closeIfIdle() {
+        BodyStream s = streaming;
+        if (s != null) s.signals.finish();
+        if (!busy) close();
+    }
 
     void close() {
         try {
@@ -154,7 +159,13 @@ final class BlockingConnection implements Runnable {
         if (a.streamed()) {
             flush(os, out);
             ChunkedOutputStream body = new ChunkedOutputStream(os, a.chunked());
-            r.writer().writeTo(body); // an exception here leaves the body unterminated: the client sees it fail
+            streaming = body;
+            if (engine.isStopping()) body.signals.finish(); // closeIfIdle may have looked before the field was set
+            try {
+                r.writer().writeTo(body); // an exception here leaves the body unterminated: the client sees it fail
+            } finally {
+                streaming = null;
+            }
             body.finish();
             return a.keepAlive();
         }

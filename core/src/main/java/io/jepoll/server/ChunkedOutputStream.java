@@ -42,4 +42,15 @@ final class ChunkedOutputStream extends BodyStream {
     public void close() throws IOException {
         flush();
     }
+
+    /** Any thread: closing the socket fails the write the connection's thread may be blocked in. */
+    @Override
+    void drop() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closed either way
+        }
+        signals.gone();
+    }
 }

@@ -335,6 +335,7 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onReadEnd(Connection c) {
         peerDone = true;
+        if (stream != null) stream.signals.finish(); // an event stream ends: its client is gone or done (EventStream)
         if (phase.inFlight() || stash != null) return; // finish what was asked, then close (see resume)
         endOfInput(c);
     }
@@ -375,6 +376,7 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onShutdown(Connection c) {
         lastExchange = true;
+        if (stream != null) stream.signals.finish(); // an event stream ends cleanly within the grace
         if (phase == Phase.IDLE && stash == null) c.closeAfterWrite(false);
     }
 

@@ -35,6 +35,7 @@ final class StreamedBody extends BodyStream {
         this.chunked = chunked;
         this.keepAlive = keepAlive;
         this.done = done;
+        if (rt.stopping()) signals.finish(); // started during a shutdown: HttpConnection.onShutdown came before it
     }
 
     void start(BodyWriter writer) {
@@ -124,5 +125,12 @@ final class StreamedBody extends BodyStream {
         aborted = true;
         waitingForDrain = false;
         handedOff.release();
+        signals.gone();
+    }
+
+    /** Any thread: the loop closes the connection, and {@link #abort} follows. */
+    @Override
+    void drop() {
+        c.loop().execute(c::close);
     }
 }

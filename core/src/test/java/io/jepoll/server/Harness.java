@@ -105,6 +105,20 @@ final class Harness {
         return count;
     }
 
+    /** Runs {@code server.close()} on a thread of its own; the future completes when it has returned. */
+    static java.util.concurrent.CompletableFuture<Void> closeInBackground(HttpServer server) {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().name("closer").start(() -> {
+            try {
+                server.close();
+                f.complete(null);
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
     /** How a raw read ended. */
     enum End { EOF, RESET, TIMEOUT }
 
