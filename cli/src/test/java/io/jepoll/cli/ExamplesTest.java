@@ -46,6 +46,60 @@ class ExamplesTest {
         }
     }
 
+    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return client.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void routesServesExactlyItsApi() throws Exception {
+        try (ExampleProgram app = ExampleProgram.start("Routes")) {
+            HttpResponse<String> hello = get(app.uri("/hello/J%C3%BCrgen"));
+            assertThat(hello.statusCode()).isEqualTo(200);
+            assertThat(hello.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+            assertThat(hello.body()).isEqualTo("Hello, Jürgen!");
+
+            HttpResponse<String> user = get(app.uri("/users/42"));
+            assertThat(user.statusCode()).isEqualTo(200);
+            assertThat(user.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(user.body()).isEqualTo("{\"id\":\"42\"}");
+            assertThat(get(app.uri("/users/a%22b")).body()).isEqualTo("{\"id\":\"a\\\"b\"}"); // still JSON
+
+            for (int n = 1; n <= 3; n++) {
+                HttpResponse<String> created = send(HttpRequest.newBuilder(app.uri("/users"))
+                        .POST(HttpRequest.BodyPublishers.ofString("name=u" + n)));
+                assertThat(created.statusCode()).isEqualTo(201);
+                assertThat(created.headers().firstValue("Location")).hasValue("/users/" + n);
+            }
+
+            HttpResponse<String> file = get(app.uri("/files/a/b/c.txt"));
+            assertThat(file.statusCode()).isEqualTo(200);
+            assertThat(file.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+            assertThat(file.body()).isEqualTo("a/b/c.txt");
+
+            HttpResponse<String> big = get(app.uri("/big"));
+            assertThat(big.statusCode()).isEqualTo(200);
+            assertThat(big.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+            assertThat(big.body()).hasSize(20_000);
+
+            HttpResponse<java.util.stream.Stream<String>> events = client.send(
+                    HttpRequest.newBuilder(app.uri("/events")).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofLines());
+            assertThat(events.statusCode()).isEqualTo(200);
+            assertThat(events.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            assertThat(events.body().toList()).containsExactly("data: 1", "", "data: 2", "", "data: 3", "");
+
+            HttpResponse<String> cookie = get(app.uri("/cookie"));
+            assertThat(cookie.statusCode()).isEqualTo(200);
+            assertThat(cookie.headers().allValues("Set-Cookie")).containsExactly("session=abc; HttpOnly; SameSite=Lax");
+
+            assertThat(get(app.uri("/nothing/here")).statusCode()).isEqualTo(404);
+            HttpResponse<String> wrongMethod = send(HttpRequest.newBuilder(app.uri("/users/7")).DELETE());
+            assertThat(wrongMethod.statusCode()).isEqualTo(405);
+            assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+            assertThat(send(HttpRequest.newBuilder(app.uri("/users")).GET()).headers().firstValue("Allow"))
+                    .hasValue("POST, OPTIONS");
+        }
+    }
+
     @Test
     void staticServesFilesUnderAssetsBesideTheApi(@TempDir Path site) throws Exception {
         Files.writeString(site.resolve("index.html"), "<h1>home</h1>\n");
