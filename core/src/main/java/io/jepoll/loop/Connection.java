@@ -79,7 +79,7 @@ public final class Connection extends IoHandle {
     /** True once a close was asked for (or done): nothing more can be written. */
     public boolean isClosing() { return state != State.OPEN; }
 
-    /** The client's address (a system call each time: call it only when you need it). */
+    /** The client's address (a system call each time on epoll: call it only when you need it); null once gone. */
     public InetSocketAddress remoteAddress() { return state == State.CLOSED ? null : socket.remoteAddress(); }
 
     private void moveTo(State next) {

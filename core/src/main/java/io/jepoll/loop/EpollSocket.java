@@ -115,7 +115,13 @@ final class EpollSocket extends Socket {
     InetSocketAddress localAddress() { return Net.localAddress(fd); }
 
     @Override
-    InetSocketAddress remoteAddress() { return Net.remoteAddress(fd); }
+    InetSocketAddress remoteAddress() {
+        try {
+            return Net.remoteAddress(fd);
+        } catch (SysException e) { // ENOTCONN: the peer reset the connection before anyone asked
+            return null;
+        }
+    }
 
     /** A listening socket: SO_REUSEADDR, optionally SO_REUSEPORT, bound and listening. */
     static EpollSocket listen(InetSocketAddress address, boolean reusePort, int backlog) {

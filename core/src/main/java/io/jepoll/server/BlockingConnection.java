@@ -12,6 +12,7 @@ import io.jepoll.http.ResponseEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
@@ -74,6 +75,7 @@ final class BlockingConnection implements Runnable {
         RequestParser parser = new RequestParser(rt.config.limits());
         OutputBuffer out = new OutputBuffer(4096);
         byte[] buf = new byte[16 * 1024];
+        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
         boolean inBody = false;
         long headDeadline = 0;
         while (true) {
@@ -111,6 +113,7 @@ final class BlockingConnection implements Runnable {
                     }
                     case REQUEST_COMPLETE -> {
                         inBody = false;
+                        parser.request().remoteAddress(peer);
                         close = !answer(parser.request(), os, out);
                         parser.reset();
                         if (off < n) headDeadline = System.nanoTime() / 1_000_000 + rt.headerMillis;

@@ -12,6 +12,7 @@ import io.jepoll.loop.OpenFile;
 import io.jepoll.http.FileInfo;
 import io.jepoll.http.FilePart;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -70,6 +71,7 @@ final class HttpConnection implements ConnectionHandler {
     private boolean peerDone;            // the client sent EOF: answer what was asked, then close
     private boolean lastExchange;        // the response under way is the last (shutdown, Connection: close)
     private StreamedBody stream;         // non-null exactly in STREAMING
+    private InetSocketAddress peer;      // the client: asked of the socket when a request first wants it (PeerAddress)
 
     HttpConnection(HttpRuntime rt, Connection c) {
         this.rt = rt;
@@ -140,11 +142,18 @@ final class HttpConnection implements ConnectionHandler {
                 }
                 case REQUEST_COMPLETE -> {
                     if (c.isTraced()) traceRequest(c, parser.request());
+                    parser.request().remoteAddressFrom(rt.local(c.loop()).peer.of(c, this));
                     dispatch(c, parser.request());
                 }
             }
         }
         if (phase == Phase.IDLE) becameIdle(c);
+    }
+
+    /** The client's address, asked of the socket once (getpeername on epoll) and kept for the later requests. */
+    InetSocketAddress remoteAddress(Connection c) {
+        if (peer == null) peer = c.remoteAddress();
+        return peer;
     }
 
     // The trace lines are built in methods of their own, never run untraced: the per-request

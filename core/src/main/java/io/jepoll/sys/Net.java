@@ -263,7 +263,10 @@ public final class Net {
                 byte[] raw = new byte[16];
                 MemorySegment.copy(src, JAVA_BYTE, 8, raw, 0, 16);
                 int scope = src.get(JAVA_INT_UNALIGNED, 24);
-                return new InetSocketAddress(Inet6Address.getByAddress(null, raw, scope), port);
+                // An IPv4 client of a dual-stack socket arrives as ::ffff:a.b.c.d: given as the IPv4 address it
+                // is (getByAddress does that), as java.nio gives it.
+                InetAddress ip = scope == 0 ? InetAddress.getByAddress(raw) : Inet6Address.getByAddress(null, raw, scope);
+                return new InetSocketAddress(ip, port);
             }
         } catch (UnknownHostException e) {
             throw new IllegalStateException("kernel returned a malformed address", e);
