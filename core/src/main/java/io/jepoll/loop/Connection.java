@@ -72,6 +72,14 @@ public final class Connection extends IoHandle {
 
     void attach(ConnectionHandler h) { this.handler = h; }
 
+    /**
+     * From now on {@code next} handles this connection's bytes and events: for a protocol that begins with a
+     * preamble read by a handler of its own (a PROXY protocol header, say). Call it from the current handler.
+     *
+     * @param next the handler that takes over
+     */
+    public void handOver(ConnectionHandler next) { this.handler = java.util.Objects.requireNonNull(next, "next"); }
+
     public EventLoop loop() { return loop; }
 
     public boolean isOpen() { return state != State.CLOSED; }

@@ -71,10 +71,14 @@ final class HttpConnection implements ConnectionHandler {
     private boolean peerDone;            // the client sent EOF: answer what was asked, then close
     private boolean lastExchange;        // the response under way is the last (shutdown, Connection: close)
     private StreamedBody stream;         // non-null exactly in STREAMING
-    private InetSocketAddress peer;      // the client: asked of the socket when a request first wants it (PeerAddress)
+    private InetSocketAddress peer;      // the client: from a PROXY header, or asked of the socket when a request first wants it
 
-    HttpConnection(HttpRuntime rt, Connection c) {
+    HttpConnection(HttpRuntime rt, Connection c) { this(rt, c, null); }
+
+    /** With the client's address known already (a PROXY header carried it), or null to ask the socket. */
+    HttpConnection(HttpRuntime rt, Connection c, InetSocketAddress peer) {
         this.rt = rt;
+        this.peer = peer;
         this.phase = Phase.IDLE;
         armDeadline(c); // a connection that never sends anything is closed like an idle one
     }

@@ -108,6 +108,7 @@ public final class HttpServer implements AutoCloseable {
         private Duration writeTimeout = Duration.ofSeconds(30);
         private Duration shutdownGrace = Duration.ofSeconds(3);
         private Handler handler;
+        private boolean proxyProtocol;
 
         private Builder() {}
 
@@ -174,6 +175,18 @@ public final class HttpServer implements AutoCloseable {
 
         public Builder handler(Handler handler) { this.handler = handler; return this; }
 
+        /**
+         * Behind a load balancer: every connection must begin with a PROXY protocol header (HAProxy's
+         * proxy-protocol.txt, version 1 or 2), whose client address becomes {@link io.jepoll.http.Request#remoteAddress()};
+         * a v2 LOCAL header (the balancer's health check) keeps the connection's own. A connection without a valid
+         * header, or whose header is not complete within the header timeout, is closed without an answer. Turn it
+         * on only when every client is such a balancer: the header is believed. Default: off.
+         *
+         * @param on whether the header is required
+         * @return this builder
+         */
+        public Builder proxyProtocol(boolean on) { this.proxyProtocol = on; return this; }
+
         public ServerConfig config() {
             InetAddress ip;
             try {
@@ -182,7 +195,7 @@ public final class HttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("unknown host: " + host, e);
             }
             return new ServerConfig(new InetSocketAddress(ip, port), transport, loops, loop, limits, virtualThreads,
-                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace);
+                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, proxyProtocol);
         }
 
         /**

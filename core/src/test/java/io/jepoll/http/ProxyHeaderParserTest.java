@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static io.jepoll.http.ProxyHeaders.concat;
+import static io.jepoll.http.ProxyHeaders.port;
+import static io.jepoll.http.ProxyHeaders.tlv;
+import static io.jepoll.http.ProxyHeaders.v2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -218,22 +221,6 @@ class ProxyHeaderParserTest {
         return ascii(start + "x".repeat(length - start.length() - 2) + "\r\n");
     }
 
-    private static byte[] v2(int versionCommand, int familyProtocol, byte[] block) {
-        byte[] h = new byte[16 + block.length];
-        byte[] sig = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
-        System.arraycopy(sig, 0, h, 0, 12);
-        h[12] = (byte) versionCommand;
-        h[13] = (byte) familyProtocol;
-        h[14] = (byte) (block.length >> 8);
-        h[15] = (byte) block.length;
-        System.arraycopy(block, 0, h, 16, block.length);
-        return h;
-    }
-
-    private static byte[] tlv(int type, byte[] value) {
-        return concat(new byte[]{(byte) type, (byte) (value.length >> 8), (byte) value.length}, value);
-    }
-
     private static byte[] ip(String literal) {
         try {
             byte[] raw = InetAddress.getByName(literal).getAddress(); // literals only: no lookup
@@ -244,18 +231,10 @@ class ProxyHeaderParserTest {
         }
     }
 
-    private static byte[] port(int p) { return new byte[]{(byte) (p >> 8), (byte) p}; }
-
     private static byte[] altered(byte[] b, int at, int value) {
         byte[] c = b.clone();
         c[at] = (byte) value;
         return c;
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) out.writeBytes(p);
-        return out.toByteArray();
     }
 
     private static ProxyHeader proxied(String src, int srcPort, String dst, int dstPort) throws Exception {
