@@ -67,6 +67,7 @@ public final class Main {
                     .transport(o.transport()).trigger(o.trigger())
                     .tcpNoDelay(o.tcpNoDelay()).tcpCork(o.tcpCork())
                     .virtualThreads(o.virtualThreads())
+                    .proxyProtocol(o.proxyProtocol())
                     .limits(o.limits())
                     .handler(handler);
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());

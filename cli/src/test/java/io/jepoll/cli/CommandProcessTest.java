@@ -127,11 +127,37 @@ class CommandProcessTest {
         Running r = start("--log-requests");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             client.send(request(r.port(), "/logged?x=1").header("X-Trace", "abc").build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("-".repeat(40));
+            assertThat(r.output().poll(10, TimeUnit.SECONDS)).startsWith("-".repeat(40) + " from 127.0.0.1:");
             assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("GET /logged?x=1 HTTP/1.1");
             List<String> fields = new ArrayList<>();
             for (String l; (l = r.output().poll(1, TimeUnit.SECONDS)) != null && l.contains(": "); ) fields.add(l);
             assertThat(fields).contains("X-Trace: abc");
+        }
+        stopsGracefully(r.process());
+    }
+
+    /** --proxy-protocol: the header's client is the one the log names; a connection without a header gets nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--transport=epoll", "--transport=threads"})
+    void proxyProtocolLogsTheClientItsHeaderNamed(String flag) throws Exception {
+        Running r = start(flag, "--proxy-protocol", "--log-requests");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("PROXY TCP4 203.0.113.7 198.51.100.1 4711 80\r\n"
+                    + "GET /lb HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes());
+            assertThat(new String(s.getInputStream().readAllBytes())).startsWith("HTTP/1.1 200").endsWith("Hello, world!");
+        }
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("-".repeat(40) + " from 203.0.113.7:4711");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            byte[] answer;
+            try {
+                answer = s.getInputStream().readAllBytes();
+            } catch (java.net.SocketException reset) { // closed with our request unread: a reset, also no answer
+                answer = new byte[0];
+            }
+            assertThat(answer).as("no answer without a PROXY header").isEmpty();
         }
         stopsGracefully(r.process());
     }
