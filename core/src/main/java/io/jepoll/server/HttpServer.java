@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +111,8 @@ public final class HttpServer implements AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(3);
         private Handler handler;
         private boolean proxyProtocol;
+        private boolean socketActivation;
+        private final List<Integer> listenFds = new ArrayList<>();
 
         private Builder() {}
 
@@ -187,6 +191,34 @@ public final class HttpServer implements AutoCloseable {
          */
         public Builder proxyProtocol(boolean on) { this.proxyProtocol = on; return this; }
 
+        /**
+         * systemd socket activation: when {@code LISTEN_PID} names this process and {@code LISTEN_FDS} is 1 or
+         * more, serve the listening sockets passed as descriptors 3, 4, ... instead of binding {@link #host(String)} and
+         * {@link #port(int)}; otherwise bind as usual. The variables are then removed (so a server started later in this
+         * process binds) and the descriptors made close-on-exec. Needs the epoll transport: java.nio and the
+         * blocking transports cannot adopt a descriptor, and {@link #start()} says so. Every loop serves every
+         * passed socket. Default: off (the {@code jepoll} command turns it on).
+         *
+         * @param on whether to look for passed sockets
+         * @return this builder
+         */
+        public Builder socketActivation(boolean on) { this.socketActivation = on; return this; }
+
+        /**
+         * Serve this listening TCP socket (a descriptor this process inherited or opened) instead of binding
+         * {@link #host(String)} and {@link #port(int)}; may be called for several. The server owns it from {@link #start()} on
+         * and closes it when it stops; one that is not a listening IPv4/IPv6 stream socket is refused (and left
+         * alone). Needs the epoll transport.
+         *
+         * @param fd the descriptor
+         * @return this builder
+         */
+        public Builder listenFd(int fd) {
+            if (fd < 0) throw new IllegalArgumentException("not a descriptor: " + fd);
+            listenFds.add(fd);
+            return this;
+        }
+
         public ServerConfig config() {
             InetAddress ip;
             try {
@@ -195,7 +227,14 @@ public final class HttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("unknown host: " + host, e);
             }
             return new ServerConfig(new InetSocketAddress(ip, port), transport, loops, loop, limits, virtualThreads,
-                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, proxyProtocol);
+                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, proxyProtocol, listening());
+        }
+
+        /** The descriptors to serve: those given, then those a service manager passed (socket activation). */
+        private List<Integer> listening() {
+            List<Integer> fds = new ArrayList<>(listenFds);
+            if (socketActivation) fds.addAll(SocketActivation.passed());
+            return fds;
         }
 
         /**
@@ -206,7 +245,9 @@ public final class HttpServer implements AutoCloseable {
          */
         public HttpServer start() throws BindException {
             if (handler == null) throw new IllegalStateException("a handler is required");
-            return new HttpServer(config(), handler);
+            ServerConfig c = config();
+            if (c.listenFds().size() > listenFds.size()) SocketActivation.take(); // no other server takes them again
+            return new HttpServer(c, handler);
         }
     }
 }

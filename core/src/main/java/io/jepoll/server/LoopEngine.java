@@ -14,7 +14,9 @@ final class LoopEngine implements Engine {
         ServerConfig config = rt.config;
         // Behind a load balancer every connection starts with the PROXY header, read by a handler of its own.
         Protocol http = config.proxyProtocol() ? c -> new ProxyHeaderReader(rt, c) : c -> new HttpConnection(rt, c);
-        this.group = EventLoopGroup.start(config.address(), config.loops(), config.loop(), http);
+        this.group = config.listenFds().isEmpty()
+                ? EventLoopGroup.start(config.address(), config.loops(), config.loop(), http)
+                : EventLoopGroup.adopt(config.listenFds(), config.loops(), config.loop(), http);
     }
 
     @Override public InetSocketAddress localAddress() { return group.localAddress(); }
