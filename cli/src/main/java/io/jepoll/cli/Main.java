@@ -67,6 +67,8 @@ public final class Main {
                     .transport(o.transport()).trigger(o.trigger())
                     .tcpNoDelay(o.tcpNoDelay()).tcpCork(o.tcpCork())
                     .virtualThreads(o.virtualThreads())
+                    .proxyProtocol(o.proxyProtocol())
+                    .socketActivation(true) // started by systemd with its sockets: serve them instead of --host/--port
                     .limits(o.limits())
                     .handler(handler);
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
@@ -83,8 +85,10 @@ public final class Main {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
         }
-        // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin.
-        String host = server.config().address().getAddress().getHostAddress();
+        // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin. A passed socket
+        // (epoll only) has only the address it was bound to.
+        int passed = server.config().listenFds().size();
+        String host = (passed > 0 ? server.address() : server.config().address()).getAddress().getHostAddress();
         if (host.contains(":")) host = "[" + host + "]";
         String model = o.transport().isEventDriven()
                 ? "trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT) + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
@@ -96,6 +100,8 @@ public final class Main {
                     case HELLO -> "hello";
                     case FILES -> "files from " + o.dir().root().toAbsolutePath().normalize();
                 } + ")");
+        if (passed > 0) out.println("jepoll: serving " + (passed == 1 ? "the socket" : passed + " sockets")
+                + " passed by socket activation (LISTEN_FDS), not --host/--port");
         if (trace != null) trace.header(); // the columns, under the banner
         out.flush();
         try {

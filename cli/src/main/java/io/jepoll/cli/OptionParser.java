@@ -28,7 +28,7 @@ final class OptionParser {
         int port = d.port(), loops = d.loops(), maxConnections = 0;
         Trigger trigger = d.trigger();
         Transport transport = d.transport();
-        boolean noDelay = false, cork = false, log = false, virtual = false, trace = false;
+        boolean noDelay = false, cork = false, log = false, virtual = false, trace = false, proxy = false;
         Options.Mode mode = d.mode();
         Options.Action action = d.action();
         HttpLimits limits = d.limits();
@@ -93,6 +93,7 @@ final class OptionParser {
                 case "--log-requests" -> log = true;
                 case "--trace" -> trace = true;
                 case "--virtual-threads" -> virtual = true;
+                case "--proxy-protocol" -> proxy = true;
                 case "--max-request-line" -> limits = limits.withMaxRequestLine((int) size(name, value, 64, 1 << 20));
                 case "--max-header-size" -> limits = limits.withMaxHeaderSize((int) size(name, value, 64, 16 << 20));
                 case "--max-headers" -> limits = limits.withMaxHeaderCount((int) number(name, value, 1, 100_000));
@@ -129,7 +130,7 @@ final class OptionParser {
             throw new UsageException("--index, --dir-listing, --dotfiles, --follow-symlinks-out and --max-age need --dir");
         }
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
-                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action);
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

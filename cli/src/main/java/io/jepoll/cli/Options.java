@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
-               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action) {
+               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -28,7 +28,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false);
     }
 
     static final String USAGE = """
@@ -49,6 +49,9 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --trace                 print every step of the event loop: epoll_wait, events,
                                       accept4, reads, sends, epoll_ctl, timers, closes
               --virtual-threads       run the handler on virtual threads
+              --proxy-protocol        behind a load balancer: every connection starts with a PROXY
+                                      header (v1 or v2), whose client address is the request's;
+                                      a connection without one is closed
 
             Serving a directory (with --dir):
               --index NAME            file served for a directory's URI (default index.html)
@@ -74,6 +77,8 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --help                  print this and exit
               --version               print the version and exit
 
-            Ctrl-C or SIGTERM stops the server gracefully (exit code 0).
+            Started by systemd socket activation (LISTEN_PID naming this process, LISTEN_FDS 1 or
+            more) it serves the sockets passed, from descriptor 3, instead of --host and --port
+            (epoll only). Ctrl-C or SIGTERM stops the server gracefully (exit code 0).
             """;
 }

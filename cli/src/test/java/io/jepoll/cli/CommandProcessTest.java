@@ -50,11 +50,17 @@ class CommandProcessTest {
         }
     }
 
-    private Process launch(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+    private Process launch(String... args) throws IOException { return launch(List.of(), java.util.Map.of(), args); }
+
+    /** As {@link #launch(String...)}, run through {@code launcher} (a wrapper that execs the command), {@code env} added. */
+    private Process launch(List<String> launcher, java.util.Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         children.add(p);
         return p;
     }
@@ -127,13 +133,98 @@ class CommandProcessTest {
         Running r = start("--log-requests");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             client.send(request(r.port(), "/logged?x=1").header("X-Trace", "abc").build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("-".repeat(40));
+            assertThat(r.output().poll(10, TimeUnit.SECONDS)).startsWith("-".repeat(40) + " from 127.0.0.1:");
             assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("GET /logged?x=1 HTTP/1.1");
             List<String> fields = new ArrayList<>();
             for (String l; (l = r.output().poll(1, TimeUnit.SECONDS)) != null && l.contains(": "); ) fields.add(l);
             assertThat(fields).contains("X-Trace: abc");
         }
         stopsGracefully(r.process());
+    }
+
+    /** --proxy-protocol: the header's client is the one the log names; a connection without a header gets nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--transport=epoll", "--transport=threads"})
+    void proxyProtocolLogsTheClientItsHeaderNamed(String flag) throws Exception {
+        Running r = start(flag, "--proxy-protocol", "--log-requests");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("PROXY TCP4 203.0.113.7 198.51.100.1 4711 80\r\n"
+                    + "GET /lb HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes());
+            assertThat(new String(s.getInputStream().readAllBytes())).startsWith("HTTP/1.1 200").endsWith("Hello, world!");
+        }
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("-".repeat(40) + " from 203.0.113.7:4711");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            byte[] answer;
+            try {
+                answer = s.getInputStream().readAllBytes();
+            } catch (java.net.SocketException reset) { // closed with our request unread: a reset, also no answer
+                answer = new byte[0];
+            }
+            assertThat(answer).as("no answer without a PROXY header").isEmpty();
+        }
+        stopsGracefully(r.process());
+    }
+
+    /**
+     * systemd socket activation, as systemd does it: a launcher (socket-activate.py, needs python3) opens the
+     * listening socket, passes it as descriptor 3 with LISTEN_FDS=1 and LISTEN_PID naming the server's process.
+     * The server serves that socket on every loop instead of binding its --port.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--trigger=level", "--trigger=edge"})
+    void servesTheSocketThatSocketActivationPasses(String flag) throws Exception {
+        Process p = launch(socketActivate(), java.util.Map.of(), "--host", "127.0.0.1", "--port", "1", "--loops", "2", flag);
+        BlockingQueue<String> lines = drain(p);
+        int port = passedPort(lines);
+        assertThat(lines.poll(30, TimeUnit.SECONDS)).contains("listening on http://127.0.0.1:" + port + "/");
+        assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: serving the socket passed by socket activation (LISTEN_FDS), not --host/--port");
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.send(request(port, "/").build(), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("Hello, world!");
+            }
+        }
+        stopsGracefully(p);
+    }
+
+    @Test
+    void socketActivationMeantForAnotherProcessIsIgnored() throws Exception {
+        Process p = launch(socketActivate(), java.util.Map.of("LISTEN_PID", "other"), "--host", "127.0.0.1", "--port", "0");
+        BlockingQueue<String> lines = drain(p);
+        int passed = passedPort(lines);
+        Matcher m = BANNER.matcher(String.valueOf(lines.poll(30, TimeUnit.SECONDS)));
+        assertThat(m.find()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as("its own port, bound").isNotEqualTo(passed);
+        stopsGracefully(p);
+    }
+
+    @Test
+    void socketActivationOnATransportThatCannotAdoptASocketIsAnError() throws Exception {
+        Process p = launch(socketActivate(), java.util.Map.of(), "--transport", "nio");
+        BlockingQueue<String> lines = drain(p);
+        passedPort(lines);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(lines.poll(10, TimeUnit.SECONDS)).startsWith("jepoll: cannot start: serving a passed socket")
+                .contains("needs the epoll transport: nio cannot adopt");
+    }
+
+    /** python3 and the launcher script; the test is skipped where python3 is missing. */
+    private static List<String> socketActivate() throws Exception {
+        String python = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
+                .map(dir -> java.nio.file.Path.of(dir, "python3")).filter(java.nio.file.Files::isExecutable)
+                .map(java.nio.file.Path::toString).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(python != null, "python3 is needed to pass a socket as descriptor 3");
+        return List.of(python, java.nio.file.Path.of(CommandProcessTest.class.getResource("/socket-activate.py").toURI()).toString());
+    }
+
+    /** The launcher's first line: the port of the socket it passes. */
+    private static int passedPort(BlockingQueue<String> lines) throws InterruptedException {
+        String first = lines.poll(30, TimeUnit.SECONDS);
+        assertThat(first).as("the launcher's first line").startsWith("port ");
+        return Integer.parseInt(first.substring(5));
     }
 
     /**

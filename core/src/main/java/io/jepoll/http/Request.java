@@ -48,6 +48,7 @@ public final class Request {
     private CookieHeader cookies;          // parsed on first use
     private String contentType;            // media type, made on first use; NO_CONTENT_TYPE when there is none
     private InetSocketAddress remoteAddress;
+    private AddressSource addressSource;   // asked on the first remoteAddress(); null once asked, or when none
     private String[] fieldStrings; // name, value per field; made on first use, kept across requests like fields
 
     Request() {
@@ -298,17 +299,54 @@ public final class Request {
     }
 
     /**
-     * The address of the client, or null when the engine did not record it. The engines do not fill it yet: the
-     * epoll loop accepts without asking for the peer's address, and doing so (getpeername, or an address buffer
-     * for accept4) belongs to the engine; {@link #remoteAddress(InetSocketAddress)} is its slot.
+     * The address of the client: the connection's peer, or, behind a load balancer speaking the PROXY protocol,
+     * the address its header carried. Null only when the engine could not tell (the connection is gone).
+     *
+     * <p>An engine may leave the lookup to the first call ({@link #remoteAddressFrom}): a handler that never asks
+     * costs no system call.
+     *
+     * @return the client's address and port, or null
      */
     public InetSocketAddress remoteAddress() {
+        if (remoteAddress == null && addressSource != null) {
+            remoteAddress = addressSource.remoteAddress();
+            addressSource = null;
+        }
         return remoteAddress;
     }
 
-    /** Records the client's address for this request: for engines, before the handler runs. */
+    /**
+     * Records the client's address for this request: for engines, before the handler runs.
+     *
+     * @param address the client's address
+     */
     public void remoteAddress(InetSocketAddress address) {
         this.remoteAddress = address;
+        this.addressSource = null;
+    }
+
+    /**
+     * Lets the engine look the client's address up only if {@link #remoteAddress()} is called. The source is
+     * asked at most once per request, on the thread that asks; it is asked at the latest when the request stops
+     * viewing the engine's buffers ({@link #copy()}, {@link RequestParser#retainRequest()}), so a source needs to
+     * stay valid only while the engine owns the exchange.
+     *
+     * @param source where the address comes from
+     */
+    public void remoteAddressFrom(AddressSource source) {
+        this.remoteAddress = null;
+        this.addressSource = source;
+    }
+
+    /** Where an engine finds a request's client address when it is first asked for ({@link #remoteAddressFrom}). */
+    @FunctionalInterface
+    public interface AddressSource {
+        /**
+         * Looks the client's address up.
+         *
+         * @return the address, or null when it cannot be known any more
+         */
+        InetSocketAddress remoteAddress();
     }
 
     /** A detached deep copy that owns all its bytes: safe to keep after the handler returns or to use on another thread. */
@@ -346,7 +384,7 @@ public final class Request {
         c.formData = formData;
         c.cookies = cookies;
         c.contentType = contentType;
-        c.remoteAddress = remoteAddress;
+        c.remoteAddress = remoteAddress(); // the copy may outlive the source
         c.pathOffset = pathOffset;
         c.params = params == null ? null : params.copy();
         return c;
@@ -376,6 +414,7 @@ public final class Request {
     void ownHead() {
         if (head == null) return;
         if (params != null) params.materialize(); // its values point into the head that is about to move
+        remoteAddress(); // the request may leave the engine's thread: its source need not go with it
         int from = methodStart;
         head = Arrays.copyOfRange(head, from, headEnd);
         rebase(-from);
@@ -419,6 +458,7 @@ public final class Request {
         cookies = null;
         contentType = null;
         remoteAddress = null;
+        addressSource = null;
         pathOffset = 0;
         if (params != null) params.clear();
     }

@@ -92,7 +92,8 @@ public final class RequestParser {
 
     /**
      * Keeps the completed request valid after the caller's buffer is reused, until {@link #reset()}: its head is
-     * copied into an array of its own. For a request still in use when feed() returns (a handler on another
+     * copied into an array of its own, and its client address is looked up now if the engine left that for later
+     * ({@link Request#remoteAddressFrom}). For a request still in use when feed() returns (a handler on another
      * thread, a streamed response); the caller feeds nothing more before reset().
      */
     public void retainRequest() {

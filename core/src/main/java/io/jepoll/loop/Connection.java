@@ -72,6 +72,14 @@ public final class Connection extends IoHandle {
 
     void attach(ConnectionHandler h) { this.handler = h; }
 
+    /**
+     * From now on {@code next} handles this connection's bytes and events: for a protocol that begins with a
+     * preamble read by a handler of its own (a PROXY protocol header, say). Call it from the current handler.
+     *
+     * @param next the handler that takes over
+     */
+    public void handOver(ConnectionHandler next) { this.handler = java.util.Objects.requireNonNull(next, "next"); }
+
     public EventLoop loop() { return loop; }
 
     public boolean isOpen() { return state != State.CLOSED; }
@@ -79,7 +87,7 @@ public final class Connection extends IoHandle {
     /** True once a close was asked for (or done): nothing more can be written. */
     public boolean isClosing() { return state != State.OPEN; }
 
-    /** The client's address (a system call each time: call it only when you need it). */
+    /** The client's address (a system call each time on epoll: call it only when you need it); null once gone. */
     public InetSocketAddress remoteAddress() { return state == State.CLOSED ? null : socket.remoteAddress(); }
 
     private void moveTo(State next) {

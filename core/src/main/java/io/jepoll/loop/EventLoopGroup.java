@@ -26,28 +26,16 @@ public final class EventLoopGroup implements AutoCloseable {
     private volatile boolean stopping;
     private final Watchdog watchdog;
 
-    private EventLoopGroup(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) throws BindException {
+    /** Starts nothing yet: one loop per list of listening sockets, which the group owns from here on. */
+    private EventLoopGroup(List<List<Socket>> perLoop, LoopConfig config, Protocol protocol) {
         this.config = config;
-        Backend backend = config.backend();
-        boolean reusePort = loopCount > 1;
-        if (reusePort && !backend.supportsReusePort()) {
-            throw new IllegalArgumentException("several loops need SO_REUSEPORT, which " + backend.label() + " lacks here; use one loop");
-        }
-        // Port 0 asks the kernel for a free port: nobody holds it, no probe needed.
-        if (reusePort && address.getPort() != 0) backend.probe(address);
-        List<Socket> sockets = new ArrayList<>();
         try {
-            Socket first = backend.listen(address, reusePort, config.backlog());
-            sockets.add(first);
-            // With port 0 the other loops must join the port the kernel chose.
-            InetSocketAddress bound = first.localAddress();
-            this.localAddress = bound;
-            for (int i = 1; i < loopCount; i++) sockets.add(backend.listen(bound, true, config.backlog()));
-            for (int i = 0; i < loopCount; i++) loops.add(new EventLoop(this, i, config, protocol, sockets.get(i)));
+            this.localAddress = perLoop.getFirst().getFirst().localAddress();
+            for (int i = 0; i < perLoop.size(); i++) loops.add(new EventLoop(this, i, config, protocol, perLoop.get(i)));
             this.watchdog = new Watchdog(List.copyOf(loops), config.stallWarnMillis());
-        } catch (BindException | RuntimeException e) {
+        } catch (RuntimeException e) {
             for (EventLoop l : loops) l.closeUnstarted();
-            for (int i = loops.size(); i < sockets.size(); i++) sockets.get(i).close();
+            closeAll(perLoop.subList(loops.size(), perLoop.size()));
             throw e;
         }
     }
@@ -59,10 +47,68 @@ public final class EventLoopGroup implements AutoCloseable {
      */
     public static EventLoopGroup start(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) throws BindException {
         if (loopCount < 1) throw new IllegalArgumentException("need at least one loop: " + loopCount);
-        EventLoopGroup g = new EventLoopGroup(address, loopCount, config, protocol);
+        return launch(new EventLoopGroup(bind(address, loopCount, config), config, protocol));
+    }
+
+    /**
+     * Serves listening sockets this process inherited (systemd socket activation) instead of binding: every loop
+     * watches every one of them, the first loop through the descriptor itself, the others through duplicates
+     * (one socket, so the kernel wakes every loop for a connection and one accept4 wins; EPOLLEXCLUSIVE would
+     * spare the others the wakeup but forbids the EPOLL_CTL_MOD with which a listener pauses). A descriptor that
+     * is not a listening TCP socket, or a backend that cannot adopt one (java.nio), is refused before any is
+     * touched; once accepted, the group owns them and closes them when it stops or fails to start.
+     *
+     * @throws IllegalArgumentException naming the descriptor refused, or the backend
+     */
+    public static EventLoopGroup adopt(List<Integer> fds, int loopCount, LoopConfig config, Protocol protocol) {
+        if (loopCount < 1) throw new IllegalArgumentException("need at least one loop: " + loopCount);
+        if (fds.isEmpty()) throw new IllegalArgumentException("no descriptor to serve");
+        for (int fd : fds) config.backend().checkAdoptable(fd);
+        List<List<Socket>> perLoop = new ArrayList<>();
+        for (int i = 0; i < loopCount; i++) perLoop.add(new ArrayList<>());
+        try {
+            for (int fd : fds) {
+                List<Socket> copies = config.backend().adopt(fd, loopCount);
+                for (int i = 0; i < loopCount; i++) perLoop.get(i).add(copies.get(i));
+            }
+        } catch (RuntimeException e) {
+            closeAll(perLoop);
+            throw e;
+        }
+        return launch(new EventLoopGroup(perLoop, config, protocol));
+    }
+
+    private static EventLoopGroup launch(EventLoopGroup g) {
         for (EventLoop l : g.loops) l.start();
         g.watchdog.start();
         return g;
+    }
+
+    /** One listening socket per loop, as the class comment says. */
+    private static List<List<Socket>> bind(InetSocketAddress address, int loopCount, LoopConfig config) throws BindException {
+        Backend backend = config.backend();
+        boolean reusePort = loopCount > 1;
+        if (reusePort && !backend.supportsReusePort()) {
+            throw new IllegalArgumentException("several loops need SO_REUSEPORT, which " + backend.label() + " lacks here; use one loop");
+        }
+        // Port 0 asks the kernel for a free port: nobody holds it, no probe needed.
+        if (reusePort && address.getPort() != 0) backend.probe(address);
+        List<List<Socket>> sockets = new ArrayList<>();
+        try {
+            Socket first = backend.listen(address, reusePort, config.backlog());
+            sockets.add(List.of(first));
+            // With port 0 the other loops must join the port the kernel chose.
+            InetSocketAddress bound = first.localAddress();
+            for (int i = 1; i < loopCount; i++) sockets.add(List.of(backend.listen(bound, true, config.backlog())));
+            return sockets;
+        } catch (BindException | RuntimeException e) {
+            closeAll(sockets);
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<List<Socket>> sockets) {
+        for (List<Socket> l : sockets) for (Socket s : l) s.close();
     }
 
     public InetSocketAddress localAddress() { return localAddress; }

@@ -4,6 +4,8 @@ import io.jepoll.http.FileInfo;
 import io.jepoll.http.FilePart;
 import io.jepoll.http.HttpException;
 import io.jepoll.http.OutputBuffer;
+import io.jepoll.http.ProxyHeaderParser;
+import io.jepoll.http.ProxyProtocolException;
 import io.jepoll.http.Request;
 import io.jepoll.http.RequestParser;
 import io.jepoll.http.Response;
@@ -12,6 +14,7 @@ import io.jepoll.http.ResponseEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
@@ -79,6 +82,14 @@ final class BlockingConnection implements Runnable {
         RequestParser parser = new RequestParser(rt.config.limits());
         OutputBuffer out = new OutputBuffer(4096);
         byte[] buf = new byte[16 * 1024];
+        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        int pending = 0; // HTTP bytes that arrived with the PROXY header, at the start of buf
+        if (rt.config.proxyProtocol()) {
+            Preamble proxy = readProxyHeader(in, buf);
+            if (proxy == null) return; // not the protocol, or too slow: closed without an answer
+            if (proxy.client() != null) peer = proxy.client();
+            pending = proxy.rest();
+        }
         boolean inBody = false;
         long headDeadline = 0;
         while (true) {
@@ -89,7 +100,8 @@ final class BlockingConnection implements Runnable {
             if (!busy && engine.isStopping()) return;
             int n;
             try {
-                n = in.read(buf);
+                n = pending > 0 ? pending : in.read(buf);
+                pending = 0;
             } catch (SocketTimeoutException e) {
                 if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW);
                 return;
@@ -116,6 +128,7 @@ final class BlockingConnection implements Runnable {
                     }
                     case REQUEST_COMPLETE -> {
                         inBody = false;
+                        parser.request().remoteAddress(peer);
                         close = !answer(parser.request(), os, out);
                         parser.reset();
                         if (off < n) headDeadline = System.nanoTime() / 1_000_000 + rt.headerMillis;
@@ -126,6 +139,40 @@ final class BlockingConnection implements Runnable {
             if (close) {
                 socket.shutdownOutput();
                 return;
+            }
+        }
+    }
+
+    /** A PROXY header read: its client (null: the socket's own peer), and how many bytes of HTTP came with it. */
+    private record Preamble(InetSocketAddress client, int rest) {}
+
+    /**
+     * Reads the PROXY header within the header timeout, from the accept; the bytes read after it are moved to the
+     * start of {@code buf}. Null when the peer sent no valid header in time.
+     */
+    private Preamble readProxyHeader(InputStream in, byte[] buf) throws IOException {
+        ProxyHeaderParser p = new ProxyHeaderParser();
+        long deadline = System.nanoTime() / 1_000_000 + rt.headerMillis;
+        while (true) {
+            long left = deadline - System.nanoTime() / 1_000_000;
+            if (left <= 0) return null;
+            socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            if (n < 0) return null;
+            int used;
+            try {
+                used = p.feed(buf, 0, n);
+            } catch (ProxyProtocolException e) {
+                return null;
+            }
+            if (p.isComplete()) {
+                System.arraycopy(buf, used, buf, 0, n - used);
+                return new Preamble(p.header().source(), n - used);
             }
         }
     }

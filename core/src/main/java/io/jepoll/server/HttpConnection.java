@@ -12,6 +12,7 @@ import io.jepoll.loop.OpenFile;
 import io.jepoll.http.FileInfo;
 import io.jepoll.http.FilePart;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -70,9 +71,14 @@ final class HttpConnection implements ConnectionHandler {
     private boolean peerDone;            // the client sent EOF: answer what was asked, then close
     private boolean lastExchange;        // the response under way is the last (shutdown, Connection: close)
     private StreamedBody stream;         // non-null exactly in STREAMING
+    private InetSocketAddress peer;      // the client: from a PROXY header, or asked of the socket when a request first wants it
 
-    HttpConnection(HttpRuntime rt, Connection c) {
+    HttpConnection(HttpRuntime rt, Connection c) { this(rt, c, null); }
+
+    /** With the client's address known already (a PROXY header carried it), or null to ask the socket. */
+    HttpConnection(HttpRuntime rt, Connection c, InetSocketAddress peer) {
         this.rt = rt;
+        this.peer = peer;
         this.phase = Phase.IDLE;
         armDeadline(c); // a connection that never sends anything is closed like an idle one
     }
@@ -140,11 +146,18 @@ final class HttpConnection implements ConnectionHandler {
                 }
                 case REQUEST_COMPLETE -> {
                     if (c.isTraced()) traceRequest(c, parser.request());
+                    parser.request().remoteAddressFrom(rt.local(c.loop()).peer.of(c, this));
                     dispatch(c, parser.request());
                 }
             }
         }
         if (phase == Phase.IDLE) becameIdle(c);
+    }
+
+    /** The client's address, asked of the socket once (getpeername on epoll) and kept for the later requests. */
+    InetSocketAddress remoteAddress(Connection c) {
+        if (peer == null) peer = c.remoteAddress();
+        return peer;
     }
 
     // The trace lines are built in methods of their own, never run untraced: the per-request

@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +110,9 @@ public final class HttpServer implements AutoCloseable {
         private Duration writeTimeout = Duration.ofSeconds(30);
         private Duration shutdownGrace = Duration.ofSeconds(3);
         private Handler handler;
+        private boolean proxyProtocol;
+        private boolean socketActivation;
+        private final List<Integer> listenFds = new ArrayList<>();
 
         private Builder() {}
 
@@ -174,6 +179,46 @@ public final class HttpServer implements AutoCloseable {
 
         public Builder handler(Handler handler) { this.handler = handler; return this; }
 
+        /**
+         * Behind a load balancer: every connection must begin with a PROXY protocol header (HAProxy's
+         * proxy-protocol.txt, version 1 or 2), whose client address becomes {@link io.jepoll.http.Request#remoteAddress()};
+         * a v2 LOCAL header (the balancer's health check) keeps the connection's own. A connection without a valid
+         * header, or whose header is not complete within the header timeout, is closed without an answer. Turn it
+         * on only when every client is such a balancer: the header is believed. Default: off.
+         *
+         * @param on whether the header is required
+         * @return this builder
+         */
+        public Builder proxyProtocol(boolean on) { this.proxyProtocol = on; return this; }
+
+        /**
+         * systemd socket activation: when {@code LISTEN_PID} names this process and {@code LISTEN_FDS} is 1 or
+         * more, serve the listening sockets passed as descriptors 3, 4, ... instead of binding {@link #host(String)} and
+         * {@link #port(int)}; otherwise bind as usual. The variables are then removed (so a server started later in this
+         * process binds) and the descriptors made close-on-exec. Needs the epoll transport: java.nio and the
+         * blocking transports cannot adopt a descriptor, and {@link #start()} says so. Every loop serves every
+         * passed socket. Default: off (the {@code jepoll} command turns it on).
+         *
+         * @param on whether to look for passed sockets
+         * @return this builder
+         */
+        public Builder socketActivation(boolean on) { this.socketActivation = on; return this; }
+
+        /**
+         * Serve this listening TCP socket (a descriptor this process inherited or opened) instead of binding
+         * {@link #host(String)} and {@link #port(int)}; may be called for several. The server owns it from {@link #start()} on
+         * and closes it when it stops; one that is not a listening IPv4/IPv6 stream socket is refused (and left
+         * alone). Needs the epoll transport.
+         *
+         * @param fd the descriptor
+         * @return this builder
+         */
+        public Builder listenFd(int fd) {
+            if (fd < 0) throw new IllegalArgumentException("not a descriptor: " + fd);
+            listenFds.add(fd);
+            return this;
+        }
+
         public ServerConfig config() {
             InetAddress ip;
             try {
@@ -182,7 +227,14 @@ public final class HttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("unknown host: " + host, e);
             }
             return new ServerConfig(new InetSocketAddress(ip, port), transport, loops, loop, limits, virtualThreads,
-                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace);
+                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, proxyProtocol, listening());
+        }
+
+        /** The descriptors to serve: those given, then those a service manager passed (socket activation). */
+        private List<Integer> listening() {
+            List<Integer> fds = new ArrayList<>(listenFds);
+            if (socketActivation) fds.addAll(SocketActivation.passed());
+            return fds;
         }
 
         /**
@@ -193,7 +245,9 @@ public final class HttpServer implements AutoCloseable {
          */
         public HttpServer start() throws BindException {
             if (handler == null) throw new IllegalStateException("a handler is required");
-            return new HttpServer(config(), handler);
+            ServerConfig c = config();
+            if (c.listenFds().size() > listenFds.size()) SocketActivation.take(); // no other server takes them again
+            return new HttpServer(c, handler);
         }
     }
 }

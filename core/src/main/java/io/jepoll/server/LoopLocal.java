@@ -5,12 +5,14 @@ import io.jepoll.http.OutputBuffer;
 
 /**
  * What the HTTP connections of one event loop share, touched only by that loop's thread:
- * spare parsers, and the buffer responses are encoded into before they are handed to
- * the connection (which copies them into the loop's output, or sends them at once).
+ * spare parsers, the buffer responses are encoded into before they are handed to
+ * the connection (which copies them into the loop's output, or sends them at once), and
+ * the lookup of a request's client address.
  */
 final class LoopLocal {
     final ParserPool parsers;
     final OutputBuffer out = new OutputBuffer(4096);
+    final PeerAddress peer = new PeerAddress();
 
     LoopLocal(HttpLimits limits) { this.parsers = new ParserPool(limits); }
 }

@@ -5,16 +5,20 @@ import io.jepoll.loop.LoopConfig;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything an {@link HttpServer} was built with. Timeouts bound every wait a client can
  * impose: an idle keep-alive connection, a request head arriving slowly (the deadline runs
  * from the first byte, not per byte), a body read stalling, a response the client does
- * not read.
+ * not read. With {@code proxyProtocol} every connection must begin with a PROXY protocol header (v1 or v2).
+ * {@code listenFds}, when not empty, are listening sockets to serve instead of binding {@code address} (systemd
+ * socket activation; epoll only).
  */
 public record ServerConfig(InetSocketAddress address, Transport transport, int loops, LoopConfig loop, HttpLimits limits,
                            boolean virtualThreads, Duration idleTimeout, Duration headerTimeout,
-                           Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace) {
+                           Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace, boolean proxyProtocol,
+                           List<Integer> listenFds) {
     public ServerConfig {
         if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
         if (!transport.isAvailable()) throw new IllegalArgumentException(transport.label() + " is not available here");
@@ -25,6 +29,12 @@ public record ServerConfig(InetSocketAddress address, Transport transport, int l
             if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be positive: " + d);
         }
         if (shutdownGrace.isNegative()) throw new IllegalArgumentException("shutdown grace must be >= 0");
+        listenFds = List.copyOf(listenFds);
+        for (int fd : listenFds) if (fd < 0) throw new IllegalArgumentException("not a descriptor: " + fd);
+        if (!listenFds.isEmpty() && transport != Transport.EPOLL) {
+            throw new IllegalArgumentException("serving a passed socket (socket activation) needs the epoll transport: "
+                    + transport.label() + " cannot adopt a descriptor it did not open");
+        }
     }
 
     // Settings every engine uses. They live in the LoopConfig because the event loops apply

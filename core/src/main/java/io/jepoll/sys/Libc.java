@@ -64,12 +64,22 @@ final class Libc {
         private OnDemand() {}
 
         static final MethodHandle FSTAT = fn("fstat", JAVA_INT, JAVA_INT, ADDRESS);
+        /** fcntl(fd, cmd, int): variadic in C, so linked with its third argument marked as such. */
+        static final MethodHandle FCNTL = fnVariadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle UNSETENV = fn("unsetenv", JAVA_INT, ADDRESS);
     }
 
     @SuppressWarnings("restricted") // native access is this package's job; enabled by the manifest / flag
     private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
                                    java.lang.foreign.MemoryLayout... args) {
         return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO);
+    }
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle fnVariadic(String name, int firstVariadic, java.lang.foreign.MemoryLayout ret,
+                                           java.lang.foreign.MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO,
+                Linker.Option.firstVariadicArg(firstVariadic));
     }
 
     @SuppressWarnings("restricted")

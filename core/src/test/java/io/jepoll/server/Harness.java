@@ -119,6 +119,16 @@ final class Harness {
         return f;
     }
 
+    /** Closes {@code server} (if started), then fails if jepoll logged a warning or an error; {@code log} is closed either way. */
+    static void stopAndCheckLogs(HttpServer server, LogCapture log) {
+        try {
+            if (server != null) server.close();
+            org.assertj.core.api.Assertions.assertThat(log.unexpected()).as("warnings and errors logged by jepoll").isEmpty();
+        } finally {
+            log.close();
+        }
+    }
+
     /** How a raw read ended. */
     enum End { EOF, RESET, TIMEOUT }
 
