@@ -12,6 +12,7 @@ import io.jepoll.http.ResponseEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
@@ -86,7 +87,7 @@ final class BlockingConnection implements Runnable {
             try {
                 n = in.read(buf);
             } catch (SocketTimeoutException e) {
-                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW);
+                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW, parser.request());
                 return;
             }
             if (n < 0) return; // EOF: whatever was complete has been answered
@@ -97,7 +98,7 @@ final class BlockingConnection implements Runnable {
                 try {
                     off += parser.feed(buf, off, n - off);
                 } catch (HttpException e) {
-                    refuse(os, out, e.status(), e.reason());
+                    refuse(os, out, e.status(), e.reason(), parser.request());
                     return;
                 }
                 switch (parser.event()) {
@@ -127,6 +128,7 @@ final class BlockingConnection implements Runnable {
 
     /** Answers one request; returns whether the connection stays open. */
     private boolean answer(Request req, OutputStream os, OutputBuffer out) throws IOException {
+        long start = rt.exchangeStart();
         Response r = rt.call(req);
         FileChannel file = null;
         if (r.isFile()) {
@@ -135,6 +137,20 @@ final class BlockingConnection implements Runnable {
             file = fa.file();
         }
         ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, engine.isStopping());
+        ChunkedOutputStream body = a.streamed() ? new ChunkedOutputStream(os, a.chunked()) : null;
+        try {
+            return send(a, file, body, os, out);
+        } finally { // a body that failed halfway is reported too, with the bytes that left
+            if (rt.observer != null) {
+                rt.exchanged(req, a.response().status(), body == null ? a.bodyBytes() : body.bodyBytes(), start, peer());
+            }
+        }
+    }
+
+    /** Writes the answer (a large body, a file, a stream: at once; a small one: with the next flush); returns keep-alive. */
+    private boolean send(ExchangePolicy.Answer a, FileChannel file, ChunkedOutputStream body, OutputStream os, OutputBuffer out)
+            throws IOException {
+        Response r = a.response();
         byte[] rest = a.encode(System.currentTimeMillis(), out);
         if (file != null) {
             try (FileChannel f = file) {
@@ -151,9 +167,8 @@ final class BlockingConnection implements Runnable {
             }
             return a.keepAlive();
         }
-        if (a.streamed()) {
+        if (body != null) {
             flush(os, out);
-            ChunkedOutputStream body = new ChunkedOutputStream(os, a.chunked());
             r.writer().writeTo(body); // an exception here leaves the body unterminated: the client sees it fail
             body.finish();
             return a.keepAlive();
@@ -207,10 +222,16 @@ final class BlockingConnection implements Runnable {
         }
     }
 
-    private void refuse(OutputStream os, OutputBuffer out, int status, String reason) throws IOException {
-        ExchangePolicy.refuse(status, reason, out);
+    private void refuse(OutputStream os, OutputBuffer out, int status, String reason, Request failed) throws IOException {
+        int bodyBytes = ExchangePolicy.refuse(status, reason, out);
+        if (rt.observer != null) rt.exchanged(failed.isParsed() ? failed : null, status, bodyBytes, 0, peer());
         flush(os, out);
         socket.shutdownOutput();
+    }
+
+    /** The client's address (java.net.Socket keeps it: no system call). */
+    private InetSocketAddress peer() {
+        return socket.getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
     }
 
     private static void flush(OutputStream os, OutputBuffer out) throws IOException {

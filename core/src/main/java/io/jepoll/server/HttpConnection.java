@@ -12,6 +12,7 @@ import io.jepoll.loop.OpenFile;
 import io.jepoll.http.FileInfo;
 import io.jepoll.http.FilePart;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -70,6 +71,7 @@ final class HttpConnection implements ConnectionHandler {
     private boolean peerDone;            // the client sent EOF: answer what was asked, then close
     private boolean lastExchange;        // the response under way is the last (shutdown, Connection: close)
     private StreamedBody stream;         // non-null exactly in STREAMING
+    private InetSocketAddress peer;      // the client, asked of the socket once, and only when exchanges are observed
 
     HttpConnection(HttpRuntime rt, Connection c) {
         this.rt = rt;
@@ -213,6 +215,7 @@ final class HttpConnection implements ConnectionHandler {
         // Held locally: responding can close the connection (a write fails), and onClosed drops
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
+        long start = rt.exchangeStart();
         if (rt.config.virtualThreads()) {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
@@ -222,7 +225,7 @@ final class HttpConnection implements ConnectionHandler {
                 Response r = rt.call(req);
                 c.loop().execute(() -> {
                     if (!c.isOpen()) return; // onClosed let the parser go
-                    if (!respond(c, req, r)) {
+                    if (!respond(c, req, r, start)) {
                         p.reset();
                         resume(c);
                     }
@@ -231,7 +234,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         Response r = rt.call(req);
-        if (respond(c, req, r)) {
+        if (respond(c, req, r, start)) {
             p.retainRequest(); // the body writer may still read the request: reset when it is done
         } else {
             p.reset();
@@ -239,7 +242,7 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     /** Encodes the response; returns true when a streamed body has started (STREAMING). */
-    private boolean respond(Connection c, Request req, Response r) {
+    private boolean respond(Connection c, Request req, Response r, long start) {
         OpenFile file = null;
         if (r.isFile()) {
             FileAnswer<OpenFile> fa = FileAnswer.open(r, path -> {
@@ -251,17 +254,22 @@ final class HttpConnection implements ConnectionHandler {
         }
         ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
         if (c.isTraced()) traceAnswer(c, a);
+        InetSocketAddress remote = rt.observer == null ? null : peer(c); // before writing: a failed write closes the socket
         long now = c.loop().epochMillis();
         byte[] whole = a.whole(now);
         if (whole != null) c.write(whole); // the common case: one copy, into the loop's output
         else send(c, a.encode(now, out(c)));
         if (file != null) sendFileParts(c, a, file);
+        if (rt.observer != null && !(a.streamed() && c.isOpen())) { // a body still to stream is reported when it ends
+            rt.exchanged(req, a.response().status(), a.bodyBytes(), start, remote);
+        }
         if (!c.isOpen()) { // the client is gone: no body to stream
             moveTo(c, Phase.IDLE);
             return false;
         }
         if (a.streamed()) {
             stream = new StreamedBody(rt, c, a.chunked(), a.keepAlive(), this::streamDone);
+            if (rt.observer != null) stream.observe(req, a.response().status(), start, remote);
             moveTo(c, Phase.STREAMING);
             stream.start(r.writer());
             return true;
@@ -291,11 +299,22 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     private void refuse(Connection c, int status, String reason) {
+        RequestParser failed = parser;
         stash = null;
         parser = null; // failed for good: not returned to the pool
-        ExchangePolicy.refuse(status, reason, out(c));
+        int bodyBytes = ExchangePolicy.refuse(status, reason, out(c));
+        if (rt.observer != null) {
+            Request req = failed != null && failed.request().isParsed() ? failed.request() : null;
+            rt.exchanged(req, status, bodyBytes, 0, peer(c));
+        }
         send(c, null);
         c.closeAfterWrite();
+    }
+
+    /** The client's address, asked of the socket on the first observed exchange of the connection. */
+    private InetSocketAddress peer(Connection c) {
+        if (peer == null) peer = c.remoteAddress();
+        return peer;
     }
 
     /** The loop's encode buffer (empty between uses). */

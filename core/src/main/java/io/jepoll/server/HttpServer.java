@@ -35,7 +35,7 @@ public final class HttpServer implements AutoCloseable {
     private HttpServer(ServerConfig config, Handler handler) throws BindException {
         this.config = config;
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
-        HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads);
+        HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads, null);
         try {
             this.engine = config.transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
         } catch (BindException | RuntimeException e) {
