@@ -29,17 +29,21 @@ public final class HttpServer implements AutoCloseable {
     private final ServerConfig config;
     private final Engine engine;
     private final ExecutorService virtualThreads;
+    private final AccessLog accessLog; // null when none; this server closes it
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
 
-    private HttpServer(ServerConfig config, Handler handler) throws BindException {
+    private HttpServer(ServerConfig config, Handler handler, AccessLog accessLog) throws BindException {
         this.config = config;
+        this.accessLog = accessLog;
+        if (accessLog != null) accessLog.start(); // before the first exchange; a file that cannot be opened fails here
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
-        HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads, null);
+        HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads, accessLog == null ? null : accessLog.observer());
         try {
             this.engine = config.transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
         } catch (BindException | RuntimeException e) {
             virtualThreads.shutdownNow();
+            if (accessLog != null) accessLog.close();
             throw e;
         }
         runtime.engine = engine;
@@ -62,7 +66,8 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * Stops gracefully: no new connections; idle keep-alive connections close at once;
-     * requests in flight finish within the shutdown grace; then the rest are closed.
+     * requests in flight finish within the shutdown grace; then the rest are closed. Last, the
+     * access log is drained and closed: every exchange answered until now is in it on return.
      */
     @Override
     public void close() {
@@ -82,6 +87,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (accessLog != null) accessLog.close();
         stopped.countDown();
     }
 
@@ -108,6 +114,7 @@ public final class HttpServer implements AutoCloseable {
         private Duration writeTimeout = Duration.ofSeconds(30);
         private Duration shutdownGrace = Duration.ofSeconds(3);
         private Handler handler;
+        private AccessLog accessLog;
 
         private Builder() {}
 
@@ -174,6 +181,15 @@ public final class HttpServer implements AutoCloseable {
 
         public Builder handler(Handler handler) { this.handler = handler; return this; }
 
+        /**
+         * Writes a line per exchange to {@code log} (none by default: then the engines spend nothing on it).
+         * The server opens the log when it starts and closes it when it stops.
+         *
+         * @param log the access log, or null for none
+         * @return this builder
+         */
+        public Builder accessLog(AccessLog log) { this.accessLog = log; return this; }
+
         public ServerConfig config() {
             InetAddress ip;
             try {
@@ -193,7 +209,7 @@ public final class HttpServer implements AutoCloseable {
          */
         public HttpServer start() throws BindException {
             if (handler == null) throw new IllegalStateException("a handler is required");
-            return new HttpServer(config(), handler);
+            return new HttpServer(config(), handler, accessLog);
         }
     }
 }
