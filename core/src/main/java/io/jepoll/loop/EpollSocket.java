@@ -114,8 +114,15 @@ final class EpollSocket extends Socket {
     @Override
     InetSocketAddress localAddress() { return Net.localAddress(fd); }
 
+    /** Null once the peer has reset the connection (getpeername then fails with ENOTCONN), as on java.nio. */
     @Override
-    InetSocketAddress remoteAddress() { return Net.remoteAddress(fd); }
+    InetSocketAddress remoteAddress() {
+        try {
+            return Net.remoteAddress(fd);
+        } catch (SysException e) {
+            return null;
+        }
+    }
 
     /** A listening socket: SO_REUSEADDR, optionally SO_REUSEPORT, bound and listening. */
     static EpollSocket listen(InetSocketAddress address, boolean reusePort, int backlog) {
