@@ -121,10 +121,14 @@ final class AccessLogFormat {
         return b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
-    /** The address as nginx's {@code $remote_addr} writes it: dotted IPv4, or IPv6 in the short form of RFC 5952. */
+    /**
+     * The address as nginx's {@code $remote_addr} writes it: dotted IPv4, IPv6 in the short form of RFC 5952, and
+     * an IPv4 client of a dual-stack socket as {@code ::ffff:192.0.2.1} (§5).
+     */
     static String host(InetAddress a) {
         if (!(a instanceof Inet6Address)) return a.getHostAddress();
         byte[] b = a.getAddress();
+        if (isV4Mapped(b)) return "::ffff:" + (b[12] & 0xFF) + '.' + (b[13] & 0xFF) + '.' + (b[14] & 0xFF) + '.' + (b[15] & 0xFF);
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) g[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
         int bestStart = -1, bestLen = 1; // §4.2.2: a single zero group is not shortened
@@ -152,5 +156,10 @@ final class AccessLogFormat {
             s.append(Integer.toHexString(g[i]));
         }
         return s.toString();
+    }
+
+    private static boolean isV4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) if (b[i] != 0) return false;
+        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
     }
 }

@@ -104,6 +104,16 @@ class AccessLogFormatTest {
         assertThat(AccessLogFormat.host(InetAddress.getByName(address))).isEqualTo(text);
     }
 
+    /** A dual-stack socket ("--host ::") sees IPv4 clients as mapped addresses: written in the mixed form. */
+    @Test
+    void anIpv4MappedAddressIsWrittenWithItsDottedQuad() throws Exception {
+        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 127, 0, 0, 1};
+        assertThat(AccessLogFormat.host(java.net.Inet6Address.getByAddress(null, mapped, -1))).isEqualTo("::ffff:127.0.0.1");
+        byte[] almost = mapped.clone();
+        almost[9] = 1;
+        assertThat(AccessLogFormat.host(java.net.Inet6Address.getByAddress(null, almost, -1))).isEqualTo("::1:ffff:7f00:1");
+    }
+
     @Test
     void everyByteOutsidePrintableAsciiAndTheQuoteAndBackslashAreEscapedInTheTextFormats() {
         for (int c = 0; c <= 0xFF; c++) {
