@@ -254,14 +254,13 @@ final class HttpConnection implements ConnectionHandler {
         }
         ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
         if (c.isTraced()) traceAnswer(c, a);
-        InetSocketAddress remote = rt.observer == null ? null : peer(c); // before writing: a failed write closes the socket
         long now = c.loop().epochMillis();
         byte[] whole = a.whole(now);
         if (whole != null) c.write(whole); // the common case: one copy, into the loop's output
         else send(c, a.encode(now, out(c)));
         if (file != null) sendFileParts(c, a, file);
         if (rt.observer != null && !(a.streamed() && c.isOpen())) { // a body still to stream is reported when it ends
-            rt.exchanged(req, a.response().status(), a.bodyBytes(), start, remote);
+            rt.exchanged(req, a.response().status(), a.bodyBytes(), start, peer(c));
         }
         if (!c.isOpen()) { // the client is gone: no body to stream
             moveTo(c, Phase.IDLE);
@@ -269,7 +268,7 @@ final class HttpConnection implements ConnectionHandler {
         }
         if (a.streamed()) {
             stream = new StreamedBody(rt, c, a.chunked(), a.keepAlive(), this::streamDone);
-            if (rt.observer != null) stream.observe(req, a.response().status(), start, remote);
+            if (rt.observer != null) stream.observe(req, a.response().status(), start, peer(c));
             moveTo(c, Phase.STREAMING);
             stream.start(r.writer());
             return true;
@@ -311,7 +310,10 @@ final class HttpConnection implements ConnectionHandler {
         c.closeAfterWrite();
     }
 
-    /** The client's address, asked of the socket on the first observed exchange of the connection. */
+    /**
+     * The client's address, asked of the socket on the first observed exchange of the connection (null when it
+     * reset before that exchange was answered: logged as "-").
+     */
     private InetSocketAddress peer(Connection c) {
         if (peer == null) peer = c.remoteAddress();
         return peer;
