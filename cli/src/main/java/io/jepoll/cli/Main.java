@@ -1,5 +1,6 @@
 package io.jepoll.cli;
 
+import io.jepoll.server.AccessLog;
 import io.jepoll.server.Handler;
 import io.jepoll.server.HttpServer;
 import io.jepoll.server.StaticFiles;
@@ -61,6 +62,7 @@ public final class Main {
         Signals.onTerminate(stop::countDown);
         HttpServer server;
         TracePrinter trace = null;
+        AccessLog accessLog = null;
         try {
             HttpServer.Builder b = HttpServer.builder()
                     .host(o.host()).port(o.port()).loops(o.loops())
@@ -74,6 +76,12 @@ public final class Main {
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
             trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL).holdUntilHeader() : null;
             if (trace != null) b.tracer(trace);
+            if (o.accessLog() != null) {
+                Options.LogFile f = o.accessLog();
+                AccessLog log = (f.toStdout() ? AccessLog.toStdout() : AccessLog.to(java.nio.file.Path.of(f.path()))).format(f.format());
+                b.accessLog(log); // the server opens it, and closes it when it stops
+                accessLog = log;
+            }
             Options.Timeouts t = o.timeouts();
             if (t.idle() != null) b.idleTimeout(t.idle());
             if (t.header() != null) b.headerTimeout(t.header());
@@ -85,6 +93,7 @@ public final class Main {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
         }
+        if (accessLog != null) Signals.onReopen(accessLog::reopen);
         // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin. A passed socket
         // (epoll only) has only the address it was bound to.
         int passed = server.config().listenFds().size();

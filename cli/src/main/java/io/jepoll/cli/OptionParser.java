@@ -1,6 +1,7 @@
 package io.jepoll.cli;
 
 import io.jepoll.http.HttpLimits;
+import io.jepoll.server.AccessLog;
 import io.jepoll.server.Transport;
 import io.jepoll.loop.Trigger;
 
@@ -18,7 +19,7 @@ final class OptionParser {
     }
 
     private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
-            "--dir", "--index", "--max-age",
+            "--dir", "--index", "--max-age", "--access-log", "--access-log-format",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
             "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace");
 
@@ -36,6 +37,8 @@ final class OptionParser {
         String dir = null, index = null;
         boolean listing = false, dotfiles = false, symlinksOut = false;
         long maxAge = -1;
+        String accessLog = null;
+        AccessLog.Format logFormat = null;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -91,6 +94,16 @@ final class OptionParser {
                 case "--follow-symlinks-out" -> symlinksOut = true;
                 case "--max-age" -> maxAge = number(name, value, 0, 10L * 365 * 24 * 3600);
                 case "--log-requests" -> log = true;
+                case "--access-log" -> {
+                    if (value.isBlank()) throw new UsageException("--access-log needs a file, or - for standard output");
+                    accessLog = value;
+                }
+                case "--access-log-format" -> logFormat = switch (value) {
+                    case "common" -> AccessLog.Format.COMMON;
+                    case "combined" -> AccessLog.Format.COMBINED;
+                    case "json" -> AccessLog.Format.JSON;
+                    default -> throw new UsageException("--access-log-format must be common, combined or json, not '" + value + "'");
+                };
                 case "--trace" -> trace = true;
                 case "--virtual-threads" -> virtual = true;
                 case "--proxy-protocol" -> proxy = true;
@@ -129,8 +142,11 @@ final class OptionParser {
         } else if (index != null || listing || dotfiles || symlinksOut || maxAge >= 0) {
             throw new UsageException("--index, --dir-listing, --dotfiles, --follow-symlinks-out and --max-age need --dir");
         }
+        if (logFormat != null && accessLog == null) throw new UsageException("--access-log-format needs --access-log");
+        Options.LogFile logFile = accessLog == null ? null
+                : new Options.LogFile(accessLog, logFormat == null ? AccessLog.Format.COMBINED : logFormat);
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
-                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy);
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

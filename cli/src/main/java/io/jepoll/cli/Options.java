@@ -1,6 +1,7 @@
 package io.jepoll.cli;
 
 import io.jepoll.http.HttpLimits;
+import io.jepoll.server.AccessLog;
 import io.jepoll.server.Transport;
 import io.jepoll.loop.Trigger;
 
@@ -12,7 +13,8 @@ import java.time.Duration;
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
-               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol) {
+               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol,
+               LogFile accessLog) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -21,6 +23,11 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
 
     enum Action { SERVE, HELP, VERSION }
 
+    /** --access-log (null when none): a path, or "-" for standard output, and its format. */
+    record LogFile(String path, AccessLog.Format format) {
+        boolean toStdout() { return path.equals("-"); }
+    }
+
     record Timeouts(Duration idle, Duration header, Duration body, Duration write, Duration shutdownGrace) {
         static final Timeouts DEFAULTS = new Timeouts(null, null, null, null, null);
     }
@@ -28,7 +35,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE, false);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null);
     }
 
     static final String USAGE = """
@@ -46,6 +53,9 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --echo                  answer every request with its own body
               --dir DIR               serve the files under DIR (GET/HEAD, ranges, validators)
               --log-requests          print each request, as the tutorial does
+              --access-log FILE       append a line per request to FILE ("-": standard output);
+                                      SIGUSR1 reopens FILE (after logrotate moved it)
+              --access-log-format F   common, combined (default) or json
               --trace                 print every step of the event loop: epoll_wait, events,
                                       accept4, reads, sends, epoll_ctl, timers, closes
               --virtual-threads       run the handler on virtual threads

@@ -228,6 +228,61 @@ class CommandProcessTest {
     }
 
     /**
+     * --access-log as logrotate uses it: lines go to the file, the file is moved, SIGUSR1 makes a new one, and
+     * SIGTERM leaves every answered request in one of them.
+     */
+    @Test
+    void accessLogIsReopenedOnSigusr1AndCompleteAfterSigterm() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jepoll-log");
+        java.nio.file.Path log = dir.resolve("access.log"), rotated = dir.resolve("access.log.1");
+        try {
+            Running r = start("--access-log", log.toString());
+            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                client.send(request(r.port(), "/before").header("User-Agent", "test/1").build(), HttpResponse.BodyHandlers.ofString());
+                java.nio.file.Files.move(log, rotated);
+                Process kill = new ProcessBuilder("kill", "-USR1", String.valueOf(r.process().pid())).start();
+                assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(kill.exitValue()).isZero();
+                String reopened = null;
+                for (String l; reopened == null && (l = r.output().poll(10, TimeUnit.SECONDS)) != null; ) {
+                    if (l.contains("access log " + log + ": reopened")) reopened = l;
+                }
+                assertThat(reopened).as("the server said it reopened the log").isNotNull();
+                client.send(request(r.port(), "/after").build(), HttpResponse.BodyHandlers.ofString());
+            }
+            stopsGracefully(r.process());
+            assertThat(java.nio.file.Files.readAllLines(rotated)).singleElement().asString()
+                    .matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /before HTTP/1.1\" 200 13 \"-\" \"test/1\"");
+            assertThat(java.nio.file.Files.readAllLines(log)).singleElement().asString().contains("\"GET /after HTTP/1.1\" 200 13");
+        } finally {
+            try (var walk = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void accessLogToStandardOutputInJson() throws Exception {
+        Running r = start("--access-log", "-", "--access-log-format", "json", "--transport", "threads");
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            client.send(request(r.port(), "/json?q=1").build(), HttpResponse.BodyHandlers.ofString());
+        }
+        String line = r.output().poll(10, TimeUnit.SECONDS);
+        assertThat(line).startsWith("{\"time\":\"").contains("\"remote\":\"127.0.0.1\",\"method\":\"GET\",\"target\":\"/json?q=1\","
+                + "\"protocol\":\"HTTP/1.1\",\"status\":200,\"bytes\":13,").endsWith("}");
+        stopsGracefully(r.process());
+    }
+
+    @Test
+    void anAccessLogThatCannotBeOpenedIsAOneLineErrorWithExitCode1() throws Exception {
+        Process p = launch("--port", "0", "--access-log", "/no/such/directory/access.log");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(out.trim()).startsWith("jepoll: cannot start: cannot open the access log /no/such/directory/access.log").doesNotContain("\n");
+    }
+
+    /**
      * A second server on a taken port must fail, whatever its loop count: with several loops
      * every listener sets SO_REUSEPORT, which would otherwise let it silently share the port.
      * The first one keeps every connection: each of a run of new connections is answered by it.

@@ -34,7 +34,20 @@ class OptionParserTest {
                 "--transport", "epoll", "--tcp-nodelay", "--tcp-cork", "--echo", "--log-requests", "--virtual-threads",
                 "--proxy-protocol");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
-                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true));
+                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true,
+                null));
+    }
+
+    @Test
+    void accessLogTakesAFileOrStandardOutputAndAFormat() throws Exception {
+        assertThat(OptionParser.parse().accessLog()).isNull();
+        assertThat(OptionParser.parse("--access-log", "/var/log/jepoll.log").accessLog())
+                .isEqualTo(new Options.LogFile("/var/log/jepoll.log", io.jepoll.server.AccessLog.Format.COMBINED));
+        Options.LogFile stdout = OptionParser.parse("--access-log=-", "--access-log-format", "json").accessLog();
+        assertThat(stdout).isEqualTo(new Options.LogFile("-", io.jepoll.server.AccessLog.Format.JSON));
+        assertThat(stdout.toStdout()).isTrue();
+        assertThat(OptionParser.parse("--access-log", "a.log", "--access-log-format=common").accessLog().format())
+                .isEqualTo(io.jepoll.server.AccessLog.Format.COMMON);
     }
 
     @Test
@@ -66,6 +79,9 @@ class OptionParserTest {
             "--max-request-line,10          | --max-request-line must be between 64 and 1048576 bytes, not 10",
             "--idle-timeout,0               | --idle-timeout must be above 0 and at most 1 day, not 0",
             "--header-timeout,soon          | --header-timeout needs a duration like 10s, 500ms or 2m, not 'soon'",
+            "--access-log-format,json       | --access-log-format needs --access-log",
+            "--access-log,x,--access-log-format,xml | --access-log-format must be common, combined or json, not 'xml'",
+            "--access-log                   | --access-log needs a value (see --help)",
     })
     void badCommandLinesGiveOneLineAndExitCode2(String args, String message) throws Exception {
         String[] argv = args.split(",");

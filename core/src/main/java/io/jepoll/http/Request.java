@@ -349,6 +349,16 @@ public final class Request {
         InetSocketAddress remoteAddress();
     }
 
+    /**
+     * Whether a head is in place: the request line and the fields can be read. True from HEAD_COMPLETE (or
+     * REQUEST_COMPLETE) until the next request, and for a head the parser refused once it was complete (a bad
+     * Content-Length, a missing Host); false before the first request, between requests, and when the request line
+     * or the fields themselves were refused.
+     */
+    public boolean isParsed() {
+        return head != null;
+    }
+
     /** A detached deep copy that owns all its bytes: safe to keep after the handler returns or to use on another thread. */
     public Request copy() {
         requireParsed();

@@ -107,12 +107,17 @@ public final class ResponseEncoder {
     /** The last chunk and an empty trailer section. */
     public static void encodeLastChunk(OutputBuffer out) { out.put(LAST_CHUNK); }
 
-    /** A minimal response for a refused request: text body, Connection: close. */
-    public static void encodeError(int status, String reason, OutputBuffer out) {
+    /**
+     * A minimal response for a refused request: text body, Connection: close.
+     *
+     * @return the length of the body (for the access log)
+     */
+    public static int encodeError(int status, String reason, OutputBuffer out) {
         byte[] body = (status + " " + Status.reason(status) + (reason == null || reason.isEmpty() ? "" : ": " + reason) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         out.putLatin1("HTTP/1.1 ").putDecimal(status).put((byte) ' ').putLatin1(Status.reason(status)).put(CRLF)
                 .putLatin1("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ").putDecimal(body.length).put(CRLF)
                 .put(DateCache.line()).put(CONNECTION_CLOSE).put(CRLF).put(body);
+        return body.length;
     }
 }

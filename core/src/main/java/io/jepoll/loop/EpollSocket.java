@@ -114,6 +114,7 @@ final class EpollSocket extends Socket {
     @Override
     InetSocketAddress localAddress() { return Net.localAddress(fd); }
 
+    /** Null once the peer has reset the connection (getpeername then fails with ENOTCONN), as on java.nio. */
     @Override
     InetSocketAddress remoteAddress() {
         try {

@@ -34,6 +34,7 @@ final class BlockingConnection implements Runnable {
     private final Socket socket;
     private final BlockingEngine engine;
     private volatile boolean busy;   // a request is under way: shutdown lets it finish
+    private InetSocketAddress peer;  // the client; set by serve() before the first request
     private volatile BodyStream streaming; // the streamed body under way, told of a shutdown; null when none
     private final Thread thread;
 
@@ -82,7 +83,7 @@ final class BlockingConnection implements Runnable {
         RequestParser parser = new RequestParser(rt.config.limits());
         OutputBuffer out = new OutputBuffer(4096);
         byte[] buf = new byte[16 * 1024];
-        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        peer = (InetSocketAddress) socket.getRemoteSocketAddress();
         int pending = 0; // HTTP bytes that arrived with the PROXY header, at the start of buf
         if (rt.config.proxyProtocol()) {
             Preamble proxy = readProxyHeader(in, buf);
@@ -103,7 +104,7 @@ final class BlockingConnection implements Runnable {
                 n = pending > 0 ? pending : in.read(buf);
                 pending = 0;
             } catch (SocketTimeoutException e) {
-                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW);
+                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW, parser.request());
                 return;
             }
             if (n < 0) return; // EOF: whatever was complete has been answered
@@ -114,7 +115,7 @@ final class BlockingConnection implements Runnable {
                 try {
                     off += parser.feed(buf, off, n - off);
                 } catch (HttpException e) {
-                    refuse(os, out, e.status(), e.reason());
+                    refuse(os, out, e.status(), e.reason(), parser.request());
                     return;
                 }
                 switch (parser.event()) {
@@ -179,6 +180,7 @@ final class BlockingConnection implements Runnable {
 
     /** Answers one request; returns whether the connection stays open. */
     private boolean answer(Request req, OutputStream os, OutputBuffer out) throws IOException {
+        long start = rt.exchangeStart();
         Response r = rt.call(req);
         FileChannel file = null;
         if (r.isFile()) {
@@ -187,6 +189,20 @@ final class BlockingConnection implements Runnable {
             file = fa.file();
         }
         ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, engine.isStopping());
+        ChunkedOutputStream body = a.streamed() ? new ChunkedOutputStream(os, a.chunked()) : null;
+        try {
+            return send(a, file, body, os, out);
+        } finally { // a body that failed halfway is reported too, with the bytes that left
+            if (rt.observer != null) {
+                rt.exchanged(req, a.response().status(), body == null ? a.bodyBytes() : body.bodyBytes(), start, peer());
+            }
+        }
+    }
+
+    /** Writes the answer (a large body, a file, a stream: at once; a small one: with the next flush); returns keep-alive. */
+    private boolean send(ExchangePolicy.Answer a, FileChannel file, ChunkedOutputStream body, OutputStream os, OutputBuffer out)
+            throws IOException {
+        Response r = a.response();
         byte[] rest = a.encode(System.currentTimeMillis(), out);
         if (file != null) {
             try (FileChannel f = file) {
@@ -203,9 +219,8 @@ final class BlockingConnection implements Runnable {
             }
             return a.keepAlive();
         }
-        if (a.streamed()) {
+        if (body != null) {
             flush(os, out);
-            ChunkedOutputStream body = new ChunkedOutputStream(os, a.chunked());
             streaming = body;
             if (engine.isStopping()) body.signals.finish(); // closeIfIdle may have looked before the field was set
             try {
@@ -265,10 +280,16 @@ final class BlockingConnection implements Runnable {
         }
     }
 
-    private void refuse(OutputStream os, OutputBuffer out, int status, String reason) throws IOException {
-        ExchangePolicy.refuse(status, reason, out);
+    private void refuse(OutputStream os, OutputBuffer out, int status, String reason, Request failed) throws IOException {
+        int bodyBytes = ExchangePolicy.refuse(status, reason, out);
+        if (rt.observer != null) rt.exchanged(failed.isParsed() ? failed : null, status, bodyBytes, 0, peer());
         flush(os, out);
         socket.shutdownOutput();
+    }
+
+    /** The client's address: from the PROXY header, else the socket's (java.net.Socket keeps it: no system call). */
+    private InetSocketAddress peer() {
+        return peer;
     }
 
     private static void flush(OutputStream os, OutputBuffer out) throws IOException {

@@ -71,7 +71,7 @@ final class HttpConnection implements ConnectionHandler {
     private boolean peerDone;            // the client sent EOF: answer what was asked, then close
     private boolean lastExchange;        // the response under way is the last (shutdown, Connection: close)
     private StreamedBody stream;         // non-null exactly in STREAMING
-    private InetSocketAddress peer;      // the client: from a PROXY header, or asked of the socket when a request first wants it
+    private InetSocketAddress peer;      // the client: from a PROXY header, or asked of the socket when first wanted
 
     HttpConnection(HttpRuntime rt, Connection c) { this(rt, c, null); }
 
@@ -154,7 +154,10 @@ final class HttpConnection implements ConnectionHandler {
         if (phase == Phase.IDLE) becameIdle(c);
     }
 
-    /** The client's address, asked of the socket once (getpeername on epoll) and kept for the later requests. */
+    /**
+     * The client's address, asked of the socket once (getpeername on epoll) and kept for the later requests; null
+     * when the peer reset before anyone asked (an access log writes "-").
+     */
     InetSocketAddress remoteAddress(Connection c) {
         if (peer == null) peer = c.remoteAddress();
         return peer;
@@ -226,6 +229,7 @@ final class HttpConnection implements ConnectionHandler {
         // Held locally: responding can close the connection (a write fails), and onClosed drops
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
+        long start = rt.exchangeStart();
         if (rt.config.virtualThreads()) {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
@@ -235,7 +239,7 @@ final class HttpConnection implements ConnectionHandler {
                 Response r = rt.call(req);
                 c.loop().execute(() -> {
                     if (!c.isOpen()) return; // onClosed let the parser go
-                    if (!respond(c, req, r)) {
+                    if (!respond(c, req, r, start)) {
                         p.reset();
                         resume(c);
                     }
@@ -244,7 +248,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         Response r = rt.call(req);
-        if (respond(c, req, r)) {
+        if (respond(c, req, r, start)) {
             p.retainRequest(); // the body writer may still read the request: reset when it is done
         } else {
             p.reset();
@@ -252,7 +256,7 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     /** Encodes the response; returns true when a streamed body has started (STREAMING). */
-    private boolean respond(Connection c, Request req, Response r) {
+    private boolean respond(Connection c, Request req, Response r, long start) {
         OpenFile file = null;
         if (r.isFile()) {
             FileAnswer<OpenFile> fa = FileAnswer.open(r, path -> {
@@ -269,12 +273,16 @@ final class HttpConnection implements ConnectionHandler {
         if (whole != null) c.write(whole); // the common case: one copy, into the loop's output
         else send(c, a.encode(now, out(c)));
         if (file != null) sendFileParts(c, a, file);
+        if (rt.observer != null && !(a.streamed() && c.isOpen())) { // a body still to stream is reported when it ends
+            rt.exchanged(req, a.response().status(), a.bodyBytes(), start, remoteAddress(c));
+        }
         if (!c.isOpen()) { // the client is gone: no body to stream
             moveTo(c, Phase.IDLE);
             return false;
         }
         if (a.streamed()) {
             stream = new StreamedBody(rt, c, a.chunked(), a.keepAlive(), this::streamDone);
+            if (rt.observer != null) stream.observe(req, a.response().status(), start, remoteAddress(c));
             moveTo(c, Phase.STREAMING);
             stream.start(r.writer());
             return true;
@@ -304,9 +312,14 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     private void refuse(Connection c, int status, String reason) {
+        RequestParser failed = parser;
         stash = null;
         parser = null; // failed for good: not returned to the pool
-        ExchangePolicy.refuse(status, reason, out(c));
+        int bodyBytes = ExchangePolicy.refuse(status, reason, out(c));
+        if (rt.observer != null) {
+            Request req = failed != null && failed.request().isParsed() ? failed.request() : null;
+            rt.exchanged(req, status, bodyBytes, 0, remoteAddress(c));
+        }
         send(c, null);
         c.closeAfterWrite();
     }

@@ -3,6 +3,7 @@ package io.jepoll.server;
 import io.jepoll.http.Request;
 import io.jepoll.http.Response;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 
 /** What every connection of one server shares: settings, the handler, the virtual-thread executor. */
@@ -12,14 +13,17 @@ final class HttpRuntime {
     final ServerConfig config;
     final Handler handler;
     final Executor executor;
+    /** Told of every exchange (the access log); null when nothing listens: the engines test it and skip all. */
+    final ExchangeObserver observer;
     final long idleMillis, headerMillis, bodyMillis, writeMillis;
     volatile Engine engine;
     private final LoopLocal[] locals;    // one per loop, each touched only by its loop's thread
 
-    HttpRuntime(ServerConfig config, Handler handler, Executor executor) {
+    HttpRuntime(ServerConfig config, Handler handler, Executor executor, ExchangeObserver observer) {
         this.config = config;
         this.handler = handler;
         this.executor = executor;
+        this.observer = observer;
         this.idleMillis = config.idleTimeout().toMillis();
         this.headerMillis = config.headerTimeout().toMillis();
         this.bodyMillis = config.bodyTimeout().toMillis();
@@ -38,6 +42,18 @@ final class HttpRuntime {
         Engine e = engine;
         return e != null && e.isStopping();
     }
+
+    /**
+     * The one point where an engine says an exchange is complete (see {@link ExchangeObserver}); called only
+     * when {@link #observer} is set. The remote is the request's own when the engine recorded it, else the peer.
+     */
+    void exchanged(Request req, int status, long bodyBytes, long startNanos, InetSocketAddress peer) {
+        InetSocketAddress remote = req != null && req.remoteAddress() != null ? req.remoteAddress() : peer;
+        observer.exchanged(req, status, bodyBytes, startNanos, remote);
+    }
+
+    /** When the handler is about to run, for the exchange's duration: read only when something observes. */
+    long exchangeStart() { return observer == null ? 0 : System.nanoTime(); }
 
     /** Calls the handler; an exception or a null answer becomes a 500, logged once with the request line. */
     Response call(Request req) {

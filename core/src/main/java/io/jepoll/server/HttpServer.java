@@ -31,17 +31,21 @@ public final class HttpServer implements AutoCloseable {
     private final ServerConfig config;
     private final Engine engine;
     private final ExecutorService virtualThreads;
+    private final AccessLog accessLog; // null when none; this server closes it
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
 
-    private HttpServer(ServerConfig config, Handler handler) throws BindException {
+    private HttpServer(ServerConfig config, Handler handler, AccessLog accessLog) throws BindException {
         this.config = config;
+        this.accessLog = accessLog;
+        if (accessLog != null) accessLog.start(); // before the first exchange; a file that cannot be opened fails here
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
-        HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads);
+        HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads, accessLog == null ? null : accessLog.observer());
         try {
             this.engine = config.transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
         } catch (BindException | RuntimeException e) {
             virtualThreads.shutdownNow();
+            if (accessLog != null) accessLog.close();
             throw e;
         }
         runtime.engine = engine;
@@ -64,7 +68,8 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * Stops gracefully: no new connections; idle keep-alive connections close at once;
-     * requests in flight finish within the shutdown grace; then the rest are closed.
+     * requests in flight finish within the shutdown grace; then the rest are closed. Last, the
+     * access log is drained and closed: every exchange answered until now is in it on return.
      */
     @Override
     public void close() {
@@ -84,6 +89,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (accessLog != null) accessLog.close();
         stopped.countDown();
     }
 
@@ -113,6 +119,7 @@ public final class HttpServer implements AutoCloseable {
         private boolean proxyProtocol;
         private boolean socketActivation;
         private final List<Integer> listenFds = new ArrayList<>();
+        private AccessLog accessLog;
 
         private Builder() {}
 
@@ -219,6 +226,15 @@ public final class HttpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Writes a line per exchange to {@code log} (none by default: then the engines spend nothing on it).
+         * The server opens the log when it starts and closes it when it stops.
+         *
+         * @param log the access log, or null for none
+         * @return this builder
+         */
+        public Builder accessLog(AccessLog log) { this.accessLog = log; return this; }
+
         public ServerConfig config() {
             InetAddress ip;
             try {
@@ -247,7 +263,7 @@ public final class HttpServer implements AutoCloseable {
             if (handler == null) throw new IllegalStateException("a handler is required");
             ServerConfig c = config();
             if (c.listenFds().size() > listenFds.size()) SocketActivation.take(); // no other server takes them again
-            return new HttpServer(c, handler);
+            return new HttpServer(c, handler, accessLog);
         }
     }
 }
