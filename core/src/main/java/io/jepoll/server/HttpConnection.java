@@ -213,13 +213,21 @@ final class HttpConnection implements ConnectionHandler {
         // Held locally: responding can close the connection (a write fails), and onClosed drops
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
-        if (rt.config.virtualThreads()) {
+        Handler h = rt.handler;
+        boolean offLoop = rt.offLoop;
+        if (rt.router != null) { // matched here, once: where its route runs is known before anything runs
+            Router.Route route = rt.router.select(req);
+            h = route.chain;
+            offLoop = route.blocking;
+        }
+        if (offLoop) {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
             p.retainRequest();
             moveTo(c, Phase.HANDLER);
+            Handler chain = h;
             rt.executor.execute(() -> {
-                Response r = rt.call(req);
+                Response r = rt.call(chain, req);
                 c.loop().execute(() -> {
                     if (!c.isOpen()) return; // onClosed let the parser go
                     if (!respond(c, req, r)) {
@@ -230,7 +238,7 @@ final class HttpConnection implements ConnectionHandler {
             });
             return;
         }
-        Response r = rt.call(req);
+        Response r = rt.call(h, req);
         if (respond(c, req, r)) {
             p.retainRequest(); // the body writer may still read the request: reset when it is done
         } else {
