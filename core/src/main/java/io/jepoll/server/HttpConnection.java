@@ -230,13 +230,21 @@ final class HttpConnection implements ConnectionHandler {
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
         long start = rt.exchangeStart();
-        if (rt.config.virtualThreads()) {
+        Handler h = rt.handler;
+        boolean offLoop = rt.offLoop;
+        if (rt.router != null) { // matched here, once: where its route runs is known before anything runs
+            Router.Route route = rt.router.select(req);
+            h = route.chain;
+            offLoop = route.blocking;
+        }
+        if (offLoop) {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
             p.retainRequest();
             moveTo(c, Phase.HANDLER);
+            Handler chain = h;
             rt.executor.execute(() -> {
-                Response r = rt.call(req);
+                Response r = rt.call(chain, req);
                 c.loop().execute(() -> {
                     if (!c.isOpen()) return; // onClosed let the parser go
                     if (!respond(c, req, r, start)) {
@@ -247,12 +255,11 @@ final class HttpConnection implements ConnectionHandler {
             });
             return;
         }
-        Response r = rt.call(req);
-        if (respond(c, req, r, start)) {
-            p.retainRequest(); // the body writer may still read the request: reset when it is done
-        } else {
-            p.reset();
-        }
+        Response r = rt.call(h, req);
+        // A body writer may read the request on its own thread: it must own its bytes before the writer starts.
+        if (r.isStreamed()) p.retainRequest();
+        if (!respond(c, req, r, start)) p.reset(); // else reset when the streamed body is done
+
     }
 
     /** Encodes the response; returns true when a streamed body has started (STREAMING). */

@@ -11,7 +11,9 @@ final class HttpRuntime {
     static final System.Logger LOG = System.getLogger("io.jepoll.server");
 
     final ServerConfig config;
-    final Handler handler;
+    final Handler handler;       // without its Handler.blocking mark: offLoop says it
+    final Router router;         // the handler, when it is a router that places each route itself; else null
+    final boolean offLoop;       // every call runs on a virtual thread (virtualThreads, or a blocking handler)
     final Executor executor;
     /** Told of every exchange (the access log); null when nothing listens: the engines test it and skip all. */
     final ExchangeObserver observer;
@@ -21,7 +23,9 @@ final class HttpRuntime {
 
     HttpRuntime(ServerConfig config, Handler handler, Executor executor, ExchangeObserver observer) {
         this.config = config;
-        this.handler = handler;
+        this.handler = BlockingHandler.unwrap(handler);
+        this.offLoop = config.virtualThreads() || handler instanceof BlockingHandler;
+        this.router = !offLoop && handler instanceof Router r ? r : null; // on a virtual thread, it all runs there
         this.executor = executor;
         this.observer = observer;
         this.idleMillis = config.idleTimeout().toMillis();
@@ -55,10 +59,18 @@ final class HttpRuntime {
     /** When the handler is about to run, for the exchange's duration: read only when something observes. */
     long exchangeStart() { return observer == null ? 0 : System.nanoTime(); }
 
-    /** Calls the handler; an exception or a null answer becomes a 500, logged once with the request line. */
+    /** Calls the server's handler, wherever this thread is; see {@link #call(Handler, Request)}. */
     Response call(Request req) {
+        return call(handler, req);
+    }
+
+    /**
+     * Calls h, the server's handler or a chain a router selected; an exception or a null answer (from a handler or
+     * a filter) becomes a 500, logged once with the request line.
+     */
+    Response call(Handler h, Request req) {
         try {
-            Response r = handler.handle(req);
+            Response r = h.handle(req);
             if (r != null) return r;
             LOG.log(System.Logger.Level.ERROR, "handler returned null for " + req);
         } catch (Exception | Error e) {
