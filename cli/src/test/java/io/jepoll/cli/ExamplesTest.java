@@ -101,6 +101,27 @@ class ExamplesTest {
     }
 
     @Test
+    void blockingRoutesRunOnVirtualThreadsAndTheRestOnTheLoop() throws Exception {
+        try (ExampleProgram app = ExampleProgram.start("Blocking")) {
+            // Two reports wait at once while the loop answers: with one loop per core, a report on the loop would
+            // hold every connection of that loop for its whole wait.
+            var reports = java.util.stream.IntStream.range(0, 2)
+                    .mapToObj(i -> client.sendAsync(HttpRequest.newBuilder(app.uri("/report?ms=300")).timeout(TIMEOUT).build(),
+                            HttpResponse.BodyHandlers.ofString()))
+                    .toList();
+            HttpResponse<String> now = get(app.uri("/now"));
+            assertThat(now.statusCode()).isEqualTo(200);
+            assertThat(now.headers().firstValue("X-Thread").orElseThrow()).startsWith("jepoll-loop-");
+            for (var f : reports) {
+                HttpResponse<String> report = f.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(report.statusCode()).isEqualTo(200);
+                assertThat(report.body()).isEqualTo("report ready after 300 ms\n");
+                assertThat(report.headers().firstValue("X-Thread")).hasValue("virtual"); // the filter ran there too
+            }
+        }
+    }
+
+    @Test
     void staticServesFilesUnderAssetsBesideTheApi(@TempDir Path site) throws Exception {
         Files.writeString(site.resolve("index.html"), "<h1>home</h1>\n");
         Files.writeString(site.resolve("app.css"), "body { margin: 0 }\n");
