@@ -226,6 +226,7 @@ final class HttpConnection implements ConnectionHandler {
         // Held locally: responding can close the connection (a write fails), and onClosed drops
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
+        if (answeredHealthCheck(c, req, p)) return;
         if (rt.config.virtualThreads()) {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
@@ -251,6 +252,15 @@ final class HttpConnection implements ConnectionHandler {
         }
     }
 
+    /** A health check is answered here, on the loop, before any handler (Health): true when {@code req} was one. */
+    private boolean answeredHealthCheck(Connection c, Request req, RequestParser p) {
+        Response h = rt.health.answer(req);
+        if (h == null) return false;
+        respond(c, req, h); // a constant, never streamed: the exchange is over
+        p.reset();
+        return true;
+    }
+
     /** Encodes the response; returns true when a streamed body has started (STREAMING). */
     private boolean respond(Connection c, Request req, Response r) {
         OpenFile file = null;
@@ -262,7 +272,7 @@ final class HttpConnection implements ConnectionHandler {
             r = fa.response();
             file = fa.file();
         }
-        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
+        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.closingConnections());
         if (c.isTraced()) traceAnswer(c, a);
         long now = c.loop().epochMillis();
         byte[] whole = a.whole(now);

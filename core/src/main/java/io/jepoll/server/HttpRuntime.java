@@ -13,6 +13,7 @@ final class HttpRuntime {
     final Handler handler;
     final Executor executor;
     final long idleMillis, headerMillis, bodyMillis, writeMillis;
+    final Health health;                 // the health path and the drain state, asked before the handler
     volatile Engine engine;
     private final LoopLocal[] locals;    // one per loop, each touched only by its loop's thread
 
@@ -25,6 +26,7 @@ final class HttpRuntime {
         this.bodyMillis = config.bodyTimeout().toMillis();
         this.writeMillis = config.writeTimeout().toMillis();
         this.locals = new LoopLocal[config.loops()];
+        this.health = new Health(config.healthPath());
     }
 
     /** What the calling loop's connections share (created on the loop's first use). */
@@ -38,6 +40,12 @@ final class HttpRuntime {
         Engine e = engine;
         return e != null && e.isStopping();
     }
+
+    /**
+     * Whether each response now is the last on its connection ({@code Connection: close}): while draining, so that
+     * keep-alive clients reconnect, through their balancer, to an instance that stays; and while stopping.
+     */
+    boolean closingConnections() { return health.isDraining() || stopping(); }
 
     /** Calls the handler; an exception or a null answer becomes a 500, logged once with the request line. */
     Response call(Request req) {
