@@ -13,12 +13,13 @@ import java.util.List;
  * from the first byte, not per byte), a body read stalling, a response the client does
  * not read. With {@code proxyProtocol} every connection must begin with a PROXY protocol header (v1 or v2).
  * {@code listenFds}, when not empty, are listening sockets to serve instead of binding {@code address} (systemd
- * socket activation; epoll only).
+ * socket activation; epoll only). {@code healthPath}, when not null, is answered by the engine itself (see
+ * {@link HttpServer.Builder#healthPath(String)}).
  */
 public record ServerConfig(InetSocketAddress address, Transport transport, int loops, LoopConfig loop, HttpLimits limits,
                            boolean virtualThreads, Duration idleTimeout, Duration headerTimeout,
                            Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace, boolean proxyProtocol,
-                           List<Integer> listenFds) {
+                           List<Integer> listenFds, String healthPath) {
     public ServerConfig {
         if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
         if (!transport.isAvailable()) throw new IllegalArgumentException(transport.label() + " is not available here");
@@ -30,6 +31,7 @@ public record ServerConfig(InetSocketAddress address, Transport transport, int l
         }
         if (shutdownGrace.isNegative()) throw new IllegalArgumentException("shutdown grace must be >= 0");
         listenFds = List.copyOf(listenFds);
+        Health.checkPath(healthPath);
         for (int fd : listenFds) if (fd < 0) throw new IllegalArgumentException("not a descriptor: " + fd);
         if (!listenFds.isEmpty() && transport != Transport.EPOLL) {
             throw new IllegalArgumentException("serving a passed socket (socket activation) needs the epoll transport: "
