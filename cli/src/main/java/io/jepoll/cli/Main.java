@@ -59,7 +59,11 @@ public final class Main {
         if (o.logRequests()) handler = Handlers.logging(handler, out);
 
         CountDownLatch stop = new CountDownLatch(1);
-        Signals.onTerminate(stop::countDown);
+        java.util.concurrent.atomic.AtomicReference<HttpServer> started = new java.util.concurrent.atomic.AtomicReference<>();
+        Signals.onTerminate(stop::countDown, () -> { // a second signal: close now, which ends the drain (still graceful)
+            HttpServer s = started.get();
+            if (s != null) s.close();
+        });
         HttpServer server;
         TracePrinter trace = null;
         AccessLog accessLog = null;
@@ -70,6 +74,7 @@ public final class Main {
                     .tcpNoDelay(o.tcpNoDelay()).tcpCork(o.tcpCork())
                     .virtualThreads(o.virtualThreads())
                     .proxyProtocol(o.proxyProtocol())
+                    .healthPath(o.healthPath())
                     .socketActivation(true) // started by systemd with its sockets: serve them instead of --host/--port
                     .limits(o.limits())
                     .handler(handler);
@@ -89,6 +94,7 @@ public final class Main {
             if (t.write() != null) b.writeTimeout(t.write());
             if (t.shutdownGrace() != null) b.shutdownGrace(t.shutdownGrace());
             server = b.start();
+            started.set(server);
         } catch (java.net.BindException | RuntimeException e) {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
@@ -118,8 +124,14 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println("jepoll: stopping");
-        server.close();
+        if (o.drain().isPositive()) {
+            out.println("jepoll: draining for " + o.drain().toMillis() + " ms (health checks answer 503), then stopping");
+            out.flush();
+            server.drainAndClose(o.drain());
+        } else {
+            out.println("jepoll: stopping");
+            server.close();
+        }
         out.println("jepoll: stopped");
         return 0;
     }

@@ -21,7 +21,8 @@ final class OptionParser {
     private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
             "--dir", "--index", "--max-age", "--access-log", "--access-log-format",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
-            "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace");
+            "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace",
+            "--health-path", "--drain");
 
     static Options parse(String... args) throws UsageException {
         Options d = Options.defaults();
@@ -39,6 +40,8 @@ final class OptionParser {
         long maxAge = -1;
         String accessLog = null;
         AccessLog.Format logFormat = null;
+        String healthPath = null;
+        Duration drain = d.drain();
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -107,6 +110,8 @@ final class OptionParser {
                 case "--trace" -> trace = true;
                 case "--virtual-threads" -> virtual = true;
                 case "--proxy-protocol" -> proxy = true;
+                case "--health-path" -> healthPath = healthPath(value);
+                case "--drain" -> drain = duration(name, value);
                 case "--max-request-line" -> limits = limits.withMaxRequestLine((int) size(name, value, 64, 1 << 20));
                 case "--max-header-size" -> limits = limits.withMaxHeaderSize((int) size(name, value, 64, 16 << 20));
                 case "--max-headers" -> limits = limits.withMaxHeaderCount((int) number(name, value, 1, 100_000));
@@ -146,7 +151,8 @@ final class OptionParser {
         Options.LogFile logFile = accessLog == null ? null
                 : new Options.LogFile(accessLog, logFormat == null ? AccessLog.Format.COMBINED : logFormat);
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
-                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile);
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile,
+                healthPath, drain);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {
@@ -158,6 +164,16 @@ final class OptionParser {
         }
         if (n < min || n > max) throw new UsageException(name + " must be between " + min + " and " + max + ", not " + v);
         return n;
+    }
+
+    /** An absolute path of visible ASCII without a query: what the server accepts as its health path. */
+    private static String healthPath(String v) throws UsageException {
+        try {
+            io.jepoll.server.HttpServer.builder().healthPath(v); // the library's rule, checked once
+            return v;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--health-path needs a path like /healthz (visible ASCII, no query), not '" + v + "'");
+        }
     }
 
     /** Bytes: 8192, 16k, 1m (binary multiples). */
@@ -189,7 +205,7 @@ final class OptionParser {
         } catch (NumberFormatException e) {
             throw new UsageException(name + " needs a duration like 10s, 500ms or 2m, not '" + v + "'");
         }
-        boolean grace = name.equals("--shutdown-grace");
+        boolean grace = name.equals("--shutdown-grace") || name.equals("--drain"); // zero: none
         if (d.isNegative() || (d.isZero() && !grace) || d.compareTo(Duration.ofDays(1)) > 0) {
             throw new UsageException(name + " must be " + (grace ? "between 0 and" : "above 0 and at most") + " 1 day, not " + v);
         }

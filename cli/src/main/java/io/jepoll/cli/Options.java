@@ -14,7 +14,7 @@ import java.time.Duration;
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
                int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol,
-               LogFile accessLog) {
+               LogFile accessLog, String healthPath, Duration drain) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -35,7 +35,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO);
     }
 
     static final String USAGE = """
@@ -62,6 +62,11 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --proxy-protocol        behind a load balancer: every connection starts with a PROXY
                                       header (v1 or v2), whose client address is the request's;
                                       a connection without one is closed
+              --health-path PATH      answer PATH (e.g. /healthz) before the handler: 200 "ok"
+                                      while serving, 503 "draining" once stopping
+              --drain D               on SIGTERM, first answer the health path with 503 and keep
+                                      serving for D (a balancer takes the instance out), then
+                                      stop gracefully; a second signal skips the rest (default 0)
 
             Serving a directory (with --dir):
               --index NAME            file served for a directory's URI (default index.html)
@@ -89,6 +94,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
 
             Started by systemd socket activation (LISTEN_PID naming this process, LISTEN_FDS 1 or
             more) it serves the sockets passed, from descriptor 3, instead of --host and --port
-            (epoll only). Ctrl-C or SIGTERM stops the server gracefully (exit code 0).
+            (epoll only). Ctrl-C or SIGTERM stops the server gracefully (exit code 0), after the
+            --drain if one is set.
             """;
 }

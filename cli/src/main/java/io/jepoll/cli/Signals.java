@@ -9,7 +9,13 @@ package io.jepoll.cli;
 final class Signals {
     private Signals() {}
 
-    static void onTerminate(Runnable action) {
+    /**
+     * Runs {@code first} on the first INT or TERM, {@code again} on every later one (each on a thread of its own):
+     * the first starts the stop (a drain, then the graceful close), a later one hurries it (no more drain).
+     */
+    static void onTerminate(Runnable first, Runnable again) {
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable action = () -> (received.getAndIncrement() == 0 ? first : again).run();
         on("INT", action);
         on("TERM", action);
     }

@@ -94,6 +94,9 @@ class CommandProcessTest {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT);
     }
 
+    /** SIGTERM, keeping the child's output readable ({@link Process#destroy()} would close it). */
+    private static void sigterm(Process p) { p.toHandle().destroy(); }
+
     /** SIGTERM, then the child must stop by itself with exit code 0. */
     private static void stopsGracefully(Process p) throws InterruptedException {
         p.destroy(); // SIGTERM
@@ -166,6 +169,47 @@ class CommandProcessTest {
             assertThat(answer).as("no answer without a PROXY header").isEmpty();
         }
         stopsGracefully(r.process());
+    }
+
+    /**
+     * --health-path and --drain: SIGTERM makes the health path answer 503 while the rest is still served; a second
+     * SIGTERM ends the (hour-long) drain, and the command stops gracefully with exit code 0.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--transport=epoll", "--transport=threads"})
+    void sigtermDrainsBeforeStoppingAndASecondSignalEndsTheDrain(String flag) throws Exception {
+        Running r = start(flag, "--health-path", "/healthz", "--drain", "60m");
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> healthy = client.send(request(r.port(), "/healthz").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(healthy.statusCode()).isEqualTo(200);
+            assertThat(healthy.body()).isEqualTo("ok\n");
+
+            sigterm(r.process());
+            assertThat(r.output().poll(10, TimeUnit.SECONDS)).as("said when the drain began")
+                    .isEqualTo("jepoll: draining for 3600000 ms (health checks answer 503), then stopping");
+            HttpResponse<String> draining = client.send(request(r.port(), "/healthz").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(draining.statusCode()).isEqualTo(503);
+            assertThat(draining.body()).isEqualTo("draining\n");
+            HttpResponse<String> served = client.send(request(r.port(), "/").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(served.statusCode()).as("everything else is still served").isEqualTo(200);
+            assertThat(served.body()).isEqualTo("Hello, world!");
+            assertThat(r.process().isAlive()).as("still draining: the hour is not over").isTrue();
+        }
+        sigterm(r.process()); // the second one
+        assertThat(r.process().waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s of the second SIGTERM").isTrue();
+        assertThat(r.process().exitValue()).isZero();
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: stopped");
+    }
+
+    /** A short drain ends by itself: SIGTERM once, and the command stops with exit code 0. */
+    @Test
+    void aShortDrainEndsByItself() throws Exception {
+        Running r = start("--health-path", "/healthz", "--drain", "200ms");
+        sigterm(r.process());
+        assertThat(r.process().waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s of SIGTERM").isTrue();
+        assertThat(r.process().exitValue()).isZero();
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).startsWith("jepoll: draining for 200 ms");
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: stopped");
     }
 
     /**

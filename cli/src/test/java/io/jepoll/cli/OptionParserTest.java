@@ -26,16 +26,19 @@ class OptionParserTest {
         assertThat(o.mode()).isEqualTo(Options.Mode.HELLO);
         assertThat(o.action()).isEqualTo(Options.Action.SERVE);
         assertThat(o.loops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(o.healthPath()).as("no health path").isNull();
+        assertThat(o.drain()).as("no drain").isZero();
+        assertThat(OptionParser.parse("--drain", "0").drain()).isZero();
     }
 
     @Test
     void everyFlagIsRead() throws Exception {
         Options o = OptionParser.parse("--host", "127.0.0.1", "--port=9000", "--loops", "3", "--trigger", "edge",
                 "--transport", "epoll", "--tcp-nodelay", "--tcp-cork", "--echo", "--log-requests", "--virtual-threads",
-                "--proxy-protocol");
+                "--proxy-protocol", "--health-path", "/healthz", "--drain=2s");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
                 Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true,
-                null));
+                null, "/healthz", Duration.ofSeconds(2)));
     }
 
     @Test
@@ -82,6 +85,11 @@ class OptionParserTest {
             "--access-log-format,json       | --access-log-format needs --access-log",
             "--access-log,x,--access-log-format,xml | --access-log-format must be common, combined or json, not 'xml'",
             "--access-log                   | --access-log needs a value (see --help)",
+            "--health-path,healthz          | --health-path needs a path like /healthz (visible ASCII, no query), not 'healthz'",
+            "--health-path,/h?x=1           | --health-path needs a path like /healthz (visible ASCII, no query), not '/h?x=1'",
+            "--health-path                  | --health-path needs a value (see --help)",
+            "--drain,-1s                    | --drain must be between 0 and 1 day, not -1s",
+            "--drain,2d                     | --drain needs a duration like 10s, 500ms or 2m, not '2d'",
     })
     void badCommandLinesGiveOneLineAndExitCode2(String args, String message) throws Exception {
         String[] argv = args.split(",");
@@ -96,7 +104,8 @@ class OptionParserTest {
     void helpAndVersionExitZero() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(Main.run(new String[]{"--help"}, new PrintStream(out), System.err)).isZero();
-        assertThat(out.toString()).contains("--trigger level|edge", "--transport T", "threads", "--echo");
+        assertThat(out.toString()).contains("--trigger level|edge", "--transport T", "threads", "--echo",
+                "--health-path PATH", "--drain D");
         out.reset();
         assertThat(Main.run(new String[]{"--version"}, new PrintStream(out), System.err)).isZero();
         assertThat(out.toString()).startsWith("jepoll " + Main.VERSION);

@@ -109,6 +109,19 @@ public final class Request {
     }
 
     /**
+     * Whether {@link #path()} is exactly {@code p} (raw, case-sensitive), compared in place: nothing is allocated,
+     * so the engine can test every request against its health path at no cost.
+     *
+     * @param p the raw path to compare with
+     * @return true when the path, as {@link #path()} would return it, equals {@code p}
+     */
+    public boolean isPath(String p) {
+        requireParsed();
+        int from = pathStart + pathOffset;
+        return from == pathEnd ? p.equals("/") : Ascii.equals(head, from, pathEnd, p);
+    }
+
+    /**
      * The value of path parameter name of the route that matched ({@code /users/{id}}: {@code pathParam("id")}),
      * percent-decoded as UTF-8, or null when the route has no such parameter or no route matched.
      *

@@ -181,14 +181,15 @@ final class BlockingConnection implements Runnable {
     /** Answers one request; returns whether the connection stays open. */
     private boolean answer(Request req, OutputStream os, OutputBuffer out) throws IOException {
         long start = rt.exchangeStart();
-        Response r = rt.call(req);
+        Response r = rt.health.answer(req); // a health check, answered before any handler (Health)
+        if (r == null) r = rt.call(req);
         FileChannel file = null;
         if (r.isFile()) {
             FileAnswer<FileChannel> fa = FileAnswer.open(r, BlockingConnection::openFile);
             r = fa.response();
             file = fa.file();
         }
-        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, engine.isStopping());
+        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, rt.closingConnections());
         ChunkedOutputStream body = a.streamed() ? new ChunkedOutputStream(os, a.chunked()) : null;
         try {
             return send(a, file, body, os, out);

@@ -230,6 +230,7 @@ final class HttpConnection implements ConnectionHandler {
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
         long start = rt.exchangeStart();
+        if (answeredHealthCheck(c, req, p, start)) return;
         Handler h = rt.handler;
         boolean offLoop = rt.offLoop;
         if (rt.router != null) { // matched here, once: where its route runs is known before anything runs
@@ -262,6 +263,15 @@ final class HttpConnection implements ConnectionHandler {
 
     }
 
+    /** A health check is answered here, on the loop, before any handler (Health): true when {@code req} was one. */
+    private boolean answeredHealthCheck(Connection c, Request req, RequestParser p, long start) {
+        Response h = rt.health.answer(req);
+        if (h == null) return false;
+        respond(c, req, h, start); // a constant, never streamed: the exchange is over
+        p.reset();
+        return true;
+    }
+
     /** Encodes the response; returns true when a streamed body has started (STREAMING). */
     private boolean respond(Connection c, Request req, Response r, long start) {
         OpenFile file = null;
@@ -273,7 +283,7 @@ final class HttpConnection implements ConnectionHandler {
             r = fa.response();
             file = fa.file();
         }
-        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
+        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.closingConnections());
         if (c.isTraced()) traceAnswer(c, a);
         long now = c.loop().epochMillis();
         byte[] whole = a.whole(now);

@@ -18,6 +18,7 @@ final class HttpRuntime {
     /** Told of every exchange (the access log); null when nothing listens: the engines test it and skip all. */
     final ExchangeObserver observer;
     final long idleMillis, headerMillis, bodyMillis, writeMillis;
+    final Health health;                 // the health path and the drain state, asked before the handler
     volatile Engine engine;
     private final LoopLocal[] locals;    // one per loop, each touched only by its loop's thread
 
@@ -33,6 +34,7 @@ final class HttpRuntime {
         this.bodyMillis = config.bodyTimeout().toMillis();
         this.writeMillis = config.writeTimeout().toMillis();
         this.locals = new LoopLocal[config.loops()];
+        this.health = new Health(config.healthPath());
     }
 
     /** What the calling loop's connections share (created on the loop's first use). */
@@ -58,6 +60,12 @@ final class HttpRuntime {
 
     /** When the handler is about to run, for the exchange's duration: read only when something observes. */
     long exchangeStart() { return observer == null ? 0 : System.nanoTime(); }
+
+    /**
+     * Whether each response now is the last on its connection ({@code Connection: close}): while draining, so that
+     * keep-alive clients reconnect, through their balancer, to an instance that stays; and while stopping.
+     */
+    boolean closingConnections() { return health.isDraining() || stopping(); }
 
     /** Calls the server's handler, wherever this thread is; see {@link #call(Handler, Request)}. */
     Response call(Request req) {

@@ -33,6 +33,8 @@ public final class HttpServer implements AutoCloseable {
     private final ExecutorService virtualThreads;
     private final AccessLog accessLog; // null when none; this server closes it
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1); // close() began: a drain ends
+    private final Health health;
     private volatile boolean closed;
 
     private HttpServer(ServerConfig config, Handler handler, AccessLog accessLog) throws BindException {
@@ -41,6 +43,7 @@ public final class HttpServer implements AutoCloseable {
         if (accessLog != null) accessLog.start(); // before the first exchange; a file that cannot be opened fails here
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
         HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads, accessLog == null ? null : accessLog.observer());
+        this.health = runtime.health;
         try {
             this.engine = config.transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
         } catch (BindException | RuntimeException e) {
@@ -67,6 +70,44 @@ public final class HttpServer implements AutoCloseable {
     public int connectionCount() { return engine.connectionCount(); }
 
     /**
+     * Starts draining: the health path (see {@link Builder#healthPath(String)}) answers 503 from now on, so a load
+     * balancer takes this instance out of rotation, and every response carries {@code Connection: close}, so
+     * keep-alive clients reconnect elsewhere; everything else is served as before. It cannot be undone: a drain is
+     * followed by {@link #close()}. Calling it again does nothing.
+     */
+    public void startDraining() { health.drain(); }
+
+    /**
+     * Whether the server is draining: since {@link #startDraining()}, {@link #drainAndClose(Duration)} or
+     * {@link #close()} (a stopping server is draining too).
+     *
+     * @return true once draining has begun
+     */
+    public boolean isDraining() { return health.isDraining(); }
+
+    /**
+     * Drains for {@code drain}, then closes: {@link #startDraining()}, serve as usual for that long (so the balancer's
+     * health checks see 503 and it stops sending new requests here), then {@link #close()} (the shutdown grace
+     * follows). A {@code close()} from another thread during the drain, or an interrupt, ends the drain early (the
+     * interrupt status is kept); either way this returns when the server has stopped.
+     *
+     * @param drain how long to keep serving while the health path answers 503; zero closes at once
+     * @throws IllegalArgumentException when {@code drain} is negative
+     */
+    public void drainAndClose(Duration drain) {
+        if (drain.isNegative()) throw new IllegalArgumentException("drain must be >= 0: " + drain);
+        startDraining();
+        boolean interrupted = false;
+        try {
+            closing.await(drain.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true; // cleared while closing, so the shutdown's own waits are not cut short
+        }
+        close();
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
      * Blocks until {@link #close()} has finished (from another thread or a signal handler).
      *
      * @throws InterruptedException when the waiting thread is interrupted; the server goes on
@@ -77,6 +118,8 @@ public final class HttpServer implements AutoCloseable {
      * Stops gracefully: no new connections; idle keep-alive connections close at once;
      * requests in flight finish within the shutdown grace; then the rest are closed. Last, the
      * access log is drained and closed: every exchange answered until now is in it on return.
+     * Without a drain first ({@link #drainAndClose(Duration)}), a load balancer learns of the
+     * stop from refused connections.
      */
     @Override
     public void close() {
@@ -89,6 +132,8 @@ public final class HttpServer implements AutoCloseable {
             awaitQuietly(); // a second caller returns when the first one's shutdown is done
             return;
         }
+        health.drain(); // a health check still answered during the grace (pipelined, in flight) says 503
+        closing.countDown(); // a drainAndClose waiting elsewhere stops waiting
         engine.shutdown(config.shutdownGrace().toMillis());
         virtualThreads.shutdownNow(); // handlers still running past the grace are interrupted
         try {
@@ -127,6 +172,7 @@ public final class HttpServer implements AutoCloseable {
         private boolean socketActivation;
         private final List<Integer> listenFds = new ArrayList<>();
         private AccessLog accessLog;
+        private String healthPath;
 
         private Builder() {}
 
@@ -346,6 +392,18 @@ public final class HttpServer implements AutoCloseable {
         public Builder accessLog(AccessLog log) { this.accessLog = log; return this; }
 
         /**
+         * A health check path, like {@code /healthz}, that the server answers itself before any handler, filter or
+         * router sees the request: GET and HEAD get 200 "ok" while serving and 503 "draining" once draining
+         * ({@link HttpServer#startDraining()}), other methods 405; {@code Cache-Control: no-store}. The raw path must
+         * match exactly; the query is ignored. Default: none (null), every path goes to the handler.
+         *
+         * @param path an absolute path of visible ASCII without a query, or null for none
+         * @return this builder
+         * @throws IllegalArgumentException when {@code path} is not such a path
+         */
+        public Builder healthPath(String path) { this.healthPath = Health.checkPath(path); return this; }
+
+        /**
          * The settings as {@link #start()} would use them, without starting (socket activation's descriptors
          * included, but not taken).
          *
@@ -360,7 +418,7 @@ public final class HttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("unknown host: " + host, e);
             }
             return new ServerConfig(new InetSocketAddress(ip, port), transport, loops, loop, limits, virtualThreads,
-                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, proxyProtocol, listening());
+                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, proxyProtocol, listening(), healthPath);
         }
 
         /** The descriptors to serve: those given, then those a service manager passed (socket activation). */

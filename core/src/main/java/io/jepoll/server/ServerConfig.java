@@ -13,7 +13,8 @@ import java.util.List;
  * from the first byte, not per byte), a body read stalling, a response the client does
  * not read. With {@code proxyProtocol} every connection must begin with a PROXY protocol header (v1 or v2).
  * {@code listenFds}, when not empty, are listening sockets to serve instead of binding {@code address} (systemd
- * socket activation; epoll only).
+ * socket activation; epoll only). {@code healthPath}, when not null, is answered by the engine itself (see
+ * {@link HttpServer.Builder#healthPath(String)}).
  *
  * @param address        where to listen, the port 0 when the kernel is to choose
  * @param transport      epoll, java.nio, or a thread per connection
@@ -28,17 +29,19 @@ import java.util.List;
  * @param shutdownGrace  how long requests in flight may take to finish once {@link HttpServer#close()} is called
  * @param proxyProtocol  every connection must begin with a PROXY protocol header
  * @param listenFds      listening sockets to serve instead of binding address; empty to bind
+ * @param healthPath     a path the engine answers itself (200, or 503 while draining); null for none
  */
 public record ServerConfig(InetSocketAddress address, Transport transport, int loops, LoopConfig loop, HttpLimits limits,
                            boolean virtualThreads, Duration idleTimeout, Duration headerTimeout,
                            Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace, boolean proxyProtocol,
-                           List<Integer> listenFds) {
+                           List<Integer> listenFds, String healthPath) {
     /**
      * Checks the settings together; listenFds is copied.
      *
      * @throws IllegalArgumentException when loops is below 1, the transport cannot run here or does not match the
-     *                                  loop backend, a timeout is not positive, the grace is negative, or
-     *                                  descriptors are given to a transport other than epoll
+     *                                  loop backend, a timeout is not positive, the grace is negative, the
+     *                                  health path is not an absolute path, or descriptors are given to a
+     *                                  transport other than epoll
      */
     public ServerConfig {
         if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
@@ -51,6 +54,7 @@ public record ServerConfig(InetSocketAddress address, Transport transport, int l
         }
         if (shutdownGrace.isNegative()) throw new IllegalArgumentException("shutdown grace must be >= 0");
         listenFds = List.copyOf(listenFds);
+        Health.checkPath(healthPath);
         for (int fd : listenFds) if (fd < 0) throw new IllegalArgumentException("not a descriptor: " + fd);
         if (!listenFds.isEmpty() && transport != Transport.EPOLL) {
             throw new IllegalArgumentException("serving a passed socket (socket activation) needs the epoll transport: "
