@@ -8,7 +8,9 @@ package io.jepoll.http;
 public final class ProxyProtocolException extends Exception {
 
     /**
-     * @param reason what was wrong, for a trace line
+     * A header refused for reason.
+     *
+     * @param reason what was wrong, for a trace line; not null
      */
     public ProxyProtocolException(String reason) {
         super(java.util.Objects.requireNonNull(reason, "reason"), null, false, false);

@@ -17,15 +17,18 @@ import java.util.List;
  * a portable java.nio Selector. Everything above a backend is the same code.
  */
 public enum Backend {
-    EPOLL, NIO;
+    /** Linux epoll through the FFM API: level- or edge-triggered, files sent with sendfile(2). */
+    EPOLL,
+    /** A java.nio Selector: any OS, always level-triggered, files sent with FileChannel.transferTo. */
+    NIO;
 
-    /** epoll where it works (Linux x86-64/aarch64), java.nio everywhere else. */
+    /** {@return epoll where it works (Linux x86-64/aarch64), java.nio everywhere else} */
     public static Backend best() { return Linux.isAvailable() ? EPOLL : NIO; }
 
-    /** Whether this backend can run on this machine. */
+    /** {@return whether this backend can run on this machine: java.nio always can} */
     public boolean isAvailable() { return this != EPOLL || Linux.isAvailable(); }
 
-    /** The lower-case name used on the command line and in logs. */
+    /** {@return the lower-case name used on the command line and in logs: "epoll" or "nio"} */
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
 
     Poller newPoller(int maxEvents) {

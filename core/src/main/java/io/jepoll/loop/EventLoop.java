@@ -83,7 +83,7 @@ public final class EventLoop implements Executor {
 
     static long clock() { return System.nanoTime() / 1_000_000; }
 
-    /** The loop's clock in milliseconds (monotonic; refreshed once per iteration). */
+    /** {@return the loop's clock in milliseconds (monotonic, not the wall clock; refreshed once per iteration)} */
     public long now() { return now; }
 
     private long wallBase = System.currentTimeMillis(), wallBaseNow = now;
@@ -92,6 +92,8 @@ public final class EventLoop implements Executor {
      * Wall-clock milliseconds as of this iteration, for Date headers. Reading the wall clock
      * costs about as much as encoding a small response, so it is read once a second and
      * advanced with the loop's monotonic clock in between.
+     *
+     * @return milliseconds since the epoch; off by at most the loop clock's drift within a second
      */
     public long epochMillis() {
         long elapsed = now - wallBaseNow;
@@ -103,11 +105,13 @@ public final class EventLoop implements Executor {
         return wallBase + elapsed;
     }
 
+    /** {@return true on this loop's own thread, where its connections may be touched} */
     public boolean inLoop() { return Thread.currentThread() == thread; }
 
+    /** {@return this loop's place in its group, 0 to loops - 1; its thread is named jepoll-loop-index} */
     public int index() { return index; }
 
-    /** Open connections on this loop (a snapshot when read from another thread). */
+    /** {@return open connections on this loop (a snapshot when read from another thread)} */
     public int connectionCount() { return liveCount; }
 
     boolean isAccepting() { return accepting; }

@@ -43,7 +43,13 @@ public final class EventLoopGroup implements AutoCloseable {
     /**
      * Binds {@code address} once per loop and starts the loops.
      *
+     * @param address   where to listen; port 0 asks the kernel for a free one ({@link #localAddress()} tells which)
+     * @param loopCount loops, each a platform thread, at least 1; more than one needs SO_REUSEPORT
+     * @param config    the loops' backend, trigger mode, buffers and bounds
+     * @param protocol  makes the handler of each accepted connection
+     * @return the running group; close it to stop
      * @throws BindException when the address is in use (by anyone) or cannot be bound here
+     * @throws IllegalArgumentException when loopCount is below 1, or above 1 on a backend without SO_REUSEPORT
      */
     public static EventLoopGroup start(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) throws BindException {
         if (loopCount < 1) throw new IllegalArgumentException("need at least one loop: " + loopCount);
@@ -58,6 +64,11 @@ public final class EventLoopGroup implements AutoCloseable {
      * is not a listening TCP socket, or a backend that cannot adopt one (java.nio), is refused before any is
      * touched; once accepted, the group owns them and closes them when it stops or fails to start.
      *
+     * @param fds       the inherited descriptors, from 3 up as the service manager passed them; not empty
+     * @param loopCount loops, at least 1
+     * @param config    the loops' backend (epoll), trigger mode, buffers and bounds
+     * @param protocol  makes the handler of each accepted connection
+     * @return the running group; close it to stop
      * @throws IllegalArgumentException naming the descriptor refused, or the backend
      */
     public static EventLoopGroup adopt(List<Integer> fds, int loopCount, LoopConfig config, Protocol protocol) {
@@ -111,13 +122,16 @@ public final class EventLoopGroup implements AutoCloseable {
         for (List<Socket> l : sockets) for (Socket s : l) s.close();
     }
 
+    /** {@return the address the first listening socket is bound to, with the port the kernel chose for port 0} */
     public InetSocketAddress localAddress() { return localAddress; }
 
+    /** {@return the configuration every loop of the group runs with} */
     public LoopConfig config() { return config; }
 
+    /** {@return the loops, in index order; a copy} */
     public List<EventLoop> loops() { return List.copyOf(loops); }
 
-    /** Open connections across all loops. */
+    /** {@return open connections across all loops, at most {@link LoopConfig#maxConnections()}} */
     public int connectionCount() { return connections.get(); }
 
     boolean tryReserveConnection() {
@@ -133,6 +147,8 @@ public final class EventLoopGroup implements AutoCloseable {
     /**
      * Stops accepting at once, lets connections finish within {@code graceMillis}, then
      * closes what is left; returns when every loop has ended (or after grace + 5 s).
+     *
+     * @param graceMillis how long connections may take to finish, 0 to close them at once
      */
     public void shutdown(long graceMillis) {
         stopping = true;
@@ -151,6 +167,7 @@ public final class EventLoopGroup implements AutoCloseable {
         }
     }
 
+    /** {@return true once {@link #shutdown} has begun} */
     public boolean isStopping() { return stopping; }
 
     @Override

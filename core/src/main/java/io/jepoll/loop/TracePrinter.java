@@ -54,6 +54,8 @@ public final class TracePrinter implements Tracer {
     private java.util.List<String> held;                      // lines waiting for the header; null when not holding
 
     /**
+     * A printer with every knob given, for tests and embedders.
+     *
      * @param out               where lines go
      * @param colour            ANSI colours (for a terminal)
      * @param maxLinesPerSecond lines printed per second at most; the rest are counted
@@ -70,7 +72,12 @@ public final class TracePrinter implements Tracer {
         this.pollCall = epoll ? "epoll_wait" : "select";
     }
 
-    /** For the command line: to stdout, coloured when that is a terminal, 300 lines a second at most. */
+    /**
+     * For the command line: to stdout, coloured when that is a terminal, 300 lines a second at most.
+     *
+     * @param epoll name the wait epoll_wait (else select, for java.nio)
+     * @return the printer
+     */
     public static TracePrinter toStdout(boolean epoll) {
         String term = System.getenv("TERM");
         boolean tty = System.console() != null && term != null && !term.equals("dumb") && System.getenv("NO_COLOR") == null;

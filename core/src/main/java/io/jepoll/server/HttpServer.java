@@ -54,16 +54,19 @@ public final class HttpServer implements AutoCloseable {
         runtime.engine = engine;
     }
 
+    /** {@return a builder with every default; give it a handler, then {@link Builder#start()}} */
     public static Builder builder() { return new Builder(); }
 
-    /** The bound port (the real one when built with port 0). */
+    /** {@return the bound port (the real one when built with port 0)} */
     public int port() { return engine.localAddress().getPort(); }
 
+    /** {@return the bound address and port; for passed sockets, the first one's} */
     public InetSocketAddress address() { return engine.localAddress(); }
 
+    /** {@return the settings this server was built with} */
     public ServerConfig config() { return config; }
 
-    /** Open connections right now. */
+    /** {@return open connections right now, across every loop or thread} */
     public int connectionCount() { return engine.connectionCount(); }
 
     /**
@@ -104,7 +107,11 @@ public final class HttpServer implements AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    /** Blocks until {@link #close()} has finished (from another thread or a signal handler). */
+    /**
+     * Blocks until {@link #close()} has finished (from another thread or a signal handler).
+     *
+     * @throws InterruptedException when the waiting thread is interrupted; the server goes on
+     */
     public void awaitShutdown() throws InterruptedException { stopped.await(); }
 
     /**
@@ -169,67 +176,170 @@ public final class HttpServer implements AutoCloseable {
 
         private Builder() {}
 
-        /** Address to listen on: "0.0.0.0" (default, every IPv4 interface), "::", "127.0.0.1", a name. */
+        /**
+         * Address to listen on: "0.0.0.0" (default, every IPv4 interface), "::", "127.0.0.1", a name.
+         *
+         * @param host an IP literal or a name, resolved when the server starts
+         * @return this builder
+         */
         public Builder host(String host) { this.host = host; return this; }
 
-        /** TCP port; 0 picks a free one (see {@link HttpServer#port()}). */
+        /**
+         * TCP port; 0 picks a free one (see {@link HttpServer#port()}). Default: 8080.
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         * @throws IllegalArgumentException when port is out of that range
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
             this.port = port;
             return this;
         }
 
-        /** Event loops (threads), each with its own epoll instance and SO_REUSEPORT socket. Default: one per core. Ignored by the blocking transports. */
+        /**
+         * Event loops (threads), each with its own epoll instance and SO_REUSEPORT socket. Default: one per core. Ignored by the blocking transports.
+         *
+         * @param loops at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when loops is below 1
+         */
         public Builder loops(int loops) {
             if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
             this.loops = loops;
             return this;
         }
 
-        /** EPOLL (default on Linux), NIO, or, for comparison, THREADS / VIRTUAL: a thread per connection. */
+        /**
+         * EPOLL (default on Linux), NIO, or, for comparison, THREADS / VIRTUAL: a thread per connection.
+         *
+         * @param t the transport; an event-loop one also sets the loops' backend
+         * @return this builder
+         */
         public Builder transport(Transport t) {
             transport = t;
             if (t.isEventDriven()) loop = loop.withBackend(t.backend());
             return this;
         }
 
+        /**
+         * Level- (default) or edge-triggered readiness for the event loops.
+         *
+         * @param t the mode; edge needs the epoll transport, so set the transport first
+         * @return this builder
+         * @throws IllegalArgumentException when t is edge and the loops are on java.nio
+         */
         public Builder trigger(Trigger t) { loop = loop.withTrigger(t); return this; }
 
+        /**
+         * TCP_NODELAY on accepted sockets, so small writes leave at once. Default: off.
+         *
+         * @param on whether to set it
+         * @return this builder
+         */
         public Builder tcpNoDelay(boolean on) { loop = loop.toBuilder().tcpNoDelay(on).build(); return this; }
 
+        /**
+         * TCP_CORK around each flush of the event loops, so output leaves in full segments. Default: off.
+         *
+         * @param on whether to cork
+         * @return this builder
+         */
         public Builder tcpCork(boolean on) { loop = loop.toBuilder().tcpCork(on).build(); return this; }
 
+        /**
+         * Open connections at most; accepting pauses at the limit and resumes as connections close. Default: 100,000.
+         *
+         * @param max at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when max is below 1
+         */
         public Builder maxConnections(int max) { loop = loop.toBuilder().maxConnections(max).build(); return this; }
 
         /**
          * Reports every step of the event loops to {@code tracer} (e.g. {@link io.jepoll.loop.TracePrinter}):
          * waits, events, accepts, reads, sends, interest changes, timers, closes, request lines.
          * Null (the default) turns it off at no cost. The blocking transports are not traced.
+         *
+         * @param tracer the tracer, called from every loop thread, or null
+         * @return this builder
          */
         public Builder tracer(io.jepoll.loop.Tracer tracer) { loop = loop.toBuilder().tracer(tracer).build(); return this; }
 
-        /** Low-level loop settings, for the rare case the shortcuts above are not enough (its backend sets the transport). */
+        /**
+         * Low-level loop settings, for the rare case the shortcuts above are not enough (its backend sets the transport).
+         *
+         * @param config replaces every loop setting made so far (trigger, TCP options, tracer...)
+         * @return this builder
+         */
         public Builder loopConfig(LoopConfig config) {
             this.loop = config;
             this.transport = config.backend() == io.jepoll.loop.Backend.EPOLL ? Transport.EPOLL : Transport.NIO;
             return this;
         }
 
+        /**
+         * Bounds on what a client may send. Default: {@link HttpLimits#defaults()}.
+         *
+         * @param limits the bounds on the request line, fields and body
+         * @return this builder
+         */
         public Builder limits(HttpLimits limits) { this.limits = limits; return this; }
 
-        /** Run each handler call on its own virtual thread, so it may block. Default: on the loop. */
+        /**
+         * Run each handler call on its own virtual thread, so it may block. Default: on the loop.
+         *
+         * @param on true for every handler; {@link Handler#blocking} does it for one
+         * @return this builder
+         */
         public Builder virtualThreads(boolean on) { this.virtualThreads = on; return this; }
 
+        /**
+         * How long a keep-alive connection may wait for its next request. Default: 60 s.
+         *
+         * @param d positive
+         * @return this builder
+         */
         public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
 
+        /**
+         * How long a request head may take, from its first byte; then 408. Default: 10 s.
+         *
+         * @param d positive; bounds a client that sends its head a byte at a time
+         * @return this builder
+         */
         public Builder headerTimeout(Duration d) { this.headerTimeout = d; return this; }
 
+        /**
+         * How long a request body may make no progress; then 408. Default: 30 s.
+         *
+         * @param d positive
+         * @return this builder
+         */
         public Builder bodyTimeout(Duration d) { this.bodyTimeout = d; return this; }
 
+        /**
+         * How long a client may take none of its response before the connection is dropped. Default: 30 s.
+         *
+         * @param d positive; a slow download that keeps reading is not cut
+         * @return this builder
+         */
         public Builder writeTimeout(Duration d) { this.writeTimeout = d; return this; }
 
+        /**
+         * How long {@link HttpServer#close()} lets requests in flight finish before closing them. Default: 3 s.
+         *
+         * @param d zero or more
+         * @return this builder
+         */
         public Builder shutdownGrace(Duration d) { this.shutdownGrace = d; return this; }
 
+        /**
+         * What answers every request; required.
+         *
+         * @param handler the handler, such as a {@link Router}
+         * @return this builder
+         */
         public Builder handler(Handler handler) { this.handler = handler; return this; }
 
         /**
@@ -293,6 +403,13 @@ public final class HttpServer implements AutoCloseable {
          */
         public Builder healthPath(String path) { this.healthPath = Health.checkPath(path); return this; }
 
+        /**
+         * The settings as {@link #start()} would use them, without starting (socket activation's descriptors
+         * included, but not taken).
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException when the host cannot be resolved or a setting is invalid
+         */
         public ServerConfig config() {
             InetAddress ip;
             try {
@@ -314,8 +431,10 @@ public final class HttpServer implements AutoCloseable {
         /**
          * Binds and starts serving.
          *
+         * @return the running server; close it to stop
          * @throws BindException            when the address is in use (by any process) or cannot be bound here
          * @throws IllegalArgumentException when a setting is invalid
+         * @throws IllegalStateException    when no handler was given
          */
         public HttpServer start() throws BindException {
             if (handler == null) throw new IllegalStateException("a handler is required");

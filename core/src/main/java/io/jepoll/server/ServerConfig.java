@@ -15,11 +15,34 @@ import java.util.List;
  * {@code listenFds}, when not empty, are listening sockets to serve instead of binding {@code address} (systemd
  * socket activation; epoll only). {@code healthPath}, when not null, is answered by the engine itself (see
  * {@link HttpServer.Builder#healthPath(String)}).
+ *
+ * @param address        where to listen, the port 0 when the kernel is to choose
+ * @param transport      epoll, java.nio, or a thread per connection
+ * @param loops          event loops (threads), at least 1; not used by the blocking transports
+ * @param loop           the loops' own settings; its backend must be the transport's
+ * @param limits         bounds on the request line, fields and body
+ * @param virtualThreads every handler call on a virtual thread of its own, where it may block
+ * @param idleTimeout    a keep-alive connection with no request is closed after this
+ * @param headerTimeout  a request head must be complete this long after its first byte, or 408
+ * @param bodyTimeout    a request body making no progress this long gets 408
+ * @param writeTimeout   a client that takes none of its response this long is dropped
+ * @param shutdownGrace  how long requests in flight may take to finish once {@link HttpServer#close()} is called
+ * @param proxyProtocol  every connection must begin with a PROXY protocol header
+ * @param listenFds      listening sockets to serve instead of binding address; empty to bind
+ * @param healthPath     a path the engine answers itself (200, or 503 while draining); null for none
  */
 public record ServerConfig(InetSocketAddress address, Transport transport, int loops, LoopConfig loop, HttpLimits limits,
                            boolean virtualThreads, Duration idleTimeout, Duration headerTimeout,
                            Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace, boolean proxyProtocol,
                            List<Integer> listenFds, String healthPath) {
+    /**
+     * Checks the settings together; listenFds is copied.
+     *
+     * @throws IllegalArgumentException when loops is below 1, the transport cannot run here or does not match the
+     *                                  loop backend, a timeout is not positive, the grace is negative, the
+     *                                  health path is not an absolute path, or descriptors are given to a
+     *                                  transport other than epoll
+     */
     public ServerConfig {
         if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
         if (!transport.isAvailable()) throw new IllegalArgumentException(transport.label() + " is not available here");
@@ -42,12 +65,12 @@ public record ServerConfig(InetSocketAddress address, Transport transport, int l
     // Settings every engine uses. They live in the LoopConfig because the event loops apply
     // them themselves; the blocking engines read them here and never touch loop types.
 
-    /** listen(2) backlog. */
+    /** {@return the listen(2) backlog} */
     public int backlog() { return loop.backlog(); }
 
-    /** Open connections at most; accepting pauses at the limit. */
+    /** {@return open connections at most; accepting pauses at the limit} */
     public int maxConnections() { return loop.maxConnections(); }
 
-    /** TCP_NODELAY on accepted sockets. */
+    /** {@return whether TCP_NODELAY is set on accepted sockets} */
     public boolean tcpNoDelay() { return loop.tcpNoDelay(); }
 }
