@@ -158,6 +158,14 @@ public final class Response {
         return new Response(status, Collections.unmodifiableList(more), body, writer, file, parts);
     }
 
+    /**
+     * A copy with other fields and body, for the engine's content coding ({@link Compression}): the fields
+     * are this response's own, rearranged, so they are not checked again.
+     */
+    Response recoded(List<Header> fields, byte[] newBody, BodyWriter newWriter) {
+        return new Response(status, Collections.unmodifiableList(fields), newBody, newWriter);
+    }
+
     /** A copy with one more Set-Cookie field; each call adds one (RFC 6265 §3: one cookie per field, never folded). */
     public Response withCookie(SetCookie cookie) {
         if (cookie == null) throw new IllegalArgumentException("cookie is null");

@@ -128,6 +128,7 @@ final class BlockingConnection implements Runnable {
     /** Answers one request; returns whether the connection stays open. */
     private boolean answer(Request req, OutputStream os, OutputBuffer out) throws IOException {
         Response r = rt.call(req);
+        if (rt.compression != null) r = rt.compression.apply(req, r, rt.sharedDeflaters());
         FileChannel file = null;
         if (r.isFile()) {
             FileAnswer<FileChannel> fa = FileAnswer.open(r, BlockingConnection::openFile);

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpServer implements AutoCloseable {
     private final ServerConfig config;
     private final Engine engine;
+    private final HttpRuntime runtime;
     private final ExecutorService virtualThreads;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
@@ -35,7 +36,7 @@ public final class HttpServer implements AutoCloseable {
     private HttpServer(ServerConfig config, Handler handler) throws BindException {
         this.config = config;
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
-        HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads);
+        this.runtime = new HttpRuntime(config, handler, virtualThreads);
         try {
             this.engine = config.transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
         } catch (BindException | RuntimeException e) {
@@ -82,8 +83,12 @@ public final class HttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        runtime.closeDeflaters(); // after the writers: one still running ends its deflater when it gives it back
         stopped.countDown();
     }
+
+    /** For tests: what every connection shares (the deflater count). */
+    HttpRuntime runtime() { return runtime; }
 
     private void awaitQuietly() {
         try {
@@ -108,6 +113,7 @@ public final class HttpServer implements AutoCloseable {
         private Duration writeTimeout = Duration.ofSeconds(30);
         private Duration shutdownGrace = Duration.ofSeconds(3);
         private Handler handler;
+        private io.jepoll.http.Compression compression;
 
         private Builder() {}
 
@@ -174,6 +180,17 @@ public final class HttpServer implements AutoCloseable {
 
         public Builder handler(Handler handler) { this.handler = handler; return this; }
 
+        /**
+         * Compresses responses for the clients that accept it ({@link io.jepoll.http.Compression}: which
+         * ones, and how). Applied by the server after the handler, so after everything a handler wraps
+         * (a Router's filters), on every transport; a server option rather than a filter because it owns
+         * native deflaters, pooled per event loop and ended when the server closes. Null (the default): off.
+         *
+         * @param compression e.g. {@code Compression.gzip()}, or null
+         * @return this builder
+         */
+        public Builder compression(io.jepoll.http.Compression compression) { this.compression = compression; return this; }
+
         public ServerConfig config() {
             InetAddress ip;
             try {
@@ -182,7 +199,7 @@ public final class HttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("unknown host: " + host, e);
             }
             return new ServerConfig(new InetSocketAddress(ip, port), transport, loops, loop, limits, virtualThreads,
-                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace);
+                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, compression);
         }
 
         /**

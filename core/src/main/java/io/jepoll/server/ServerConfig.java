@@ -10,11 +10,12 @@ import java.time.Duration;
  * Everything an {@link HttpServer} was built with. Timeouts bound every wait a client can
  * impose: an idle keep-alive connection, a request head arriving slowly (the deadline runs
  * from the first byte, not per byte), a body read stalling, a response the client does
- * not read.
+ * not read. {@code compression} is null when responses are sent as the handler made them.
  */
 public record ServerConfig(InetSocketAddress address, Transport transport, int loops, LoopConfig loop, HttpLimits limits,
                            boolean virtualThreads, Duration idleTimeout, Duration headerTimeout,
-                           Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace) {
+                           Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace,
+                           io.jepoll.http.Compression compression) {
     public ServerConfig {
         if (loops < 1) throw new IllegalArgumentException("loops must be >= 1: " + loops);
         if (!transport.isAvailable()) throw new IllegalArgumentException(transport.label() + " is not available here");
