@@ -18,7 +18,7 @@ final class OptionParser {
     }
 
     private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
-            "--dir", "--index", "--max-age",
+            "--dir", "--index", "--max-age", "--gzip-min-size", "--gzip-level",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
             "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace");
 
@@ -36,6 +36,8 @@ final class OptionParser {
         String dir = null, index = null;
         boolean listing = false, dotfiles = false, symlinksOut = false;
         long maxAge = -1;
+        boolean gzip = false;
+        Integer gzipMinSize = null, gzipLevel = null;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -93,6 +95,9 @@ final class OptionParser {
                 case "--log-requests" -> log = true;
                 case "--trace" -> trace = true;
                 case "--virtual-threads" -> virtual = true;
+                case "--gzip" -> gzip = true;
+                case "--gzip-min-size" -> gzipMinSize = (int) size(name, value, 0, Integer.MAX_VALUE);
+                case "--gzip-level" -> gzipLevel = (int) number(name, value, 1, 9);
                 case "--max-request-line" -> limits = limits.withMaxRequestLine((int) size(name, value, 64, 1 << 20));
                 case "--max-header-size" -> limits = limits.withMaxHeaderSize((int) size(name, value, 64, 16 << 20));
                 case "--max-headers" -> limits = limits.withMaxHeaderCount((int) number(name, value, 1, 100_000));
@@ -128,8 +133,15 @@ final class OptionParser {
         } else if (index != null || listing || dotfiles || symlinksOut || maxAge >= 0) {
             throw new UsageException("--index, --dir-listing, --dotfiles, --follow-symlinks-out and --max-age need --dir");
         }
+        if (!gzip && (gzipMinSize != null || gzipLevel != null)) throw new UsageException("--gzip-min-size and --gzip-level need --gzip");
+        io.jepoll.http.Compression compression = null;
+        if (gzip) {
+            compression = io.jepoll.http.Compression.gzip();
+            if (gzipMinSize != null) compression = compression.minSize(gzipMinSize);
+            if (gzipLevel != null) compression = compression.level(gzipLevel);
+        }
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
-                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action);
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, compression);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

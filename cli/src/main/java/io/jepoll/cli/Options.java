@@ -8,11 +8,13 @@ import java.time.Duration;
 
 /**
  * The command line, parsed. Defaults reproduce the tutorial: Hello, world! on 0.0.0.0:8080.
- * A null timeout or a zero {@code maxConnections} means "the library's default".
+ * A null timeout or a zero {@code maxConnections} means "the library's default"; a null
+ * {@code compression} means off.
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
-               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action) {
+               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action,
+               io.jepoll.http.Compression compression) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -28,7 +30,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, null);
     }
 
     static final String USAGE = """
@@ -49,6 +51,10 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --trace                 print every step of the event loop: epoll_wait, events,
                                       accept4, reads, sends, epoll_ctl, timers, closes
               --virtual-threads       run the handler on virtual threads
+              --gzip                  compress text, JSON, JS, XML, SVG answers of 1k or more for
+                                      clients that accept gzip (files under --dir are sent as they are)
+              --gzip-min-size N       with --gzip: smallest body compressed (default 1k)
+              --gzip-level N          with --gzip: deflate level, 1 fastest to 9 smallest (default 6)
 
             Serving a directory (with --dir):
               --index NAME            file served for a directory's URI (default index.html)

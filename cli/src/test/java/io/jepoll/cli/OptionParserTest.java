@@ -33,7 +33,16 @@ class OptionParserTest {
         Options o = OptionParser.parse("--host", "127.0.0.1", "--port=9000", "--loops", "3", "--trigger", "edge",
                 "--transport", "epoll", "--tcp-nodelay", "--tcp-cork", "--echo", "--log-requests", "--virtual-threads");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
-                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE));
+                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, null));
+    }
+
+    @Test
+    void gzipAndItsSettings() throws Exception {
+        assertThat(OptionParser.parse().compression()).isNull();
+        assertThat(OptionParser.parse("--gzip").compression()).isEqualTo(io.jepoll.http.Compression.gzip());
+        assertThat(OptionParser.parse("--gzip", "--gzip-min-size", "4k", "--gzip-level=1").compression())
+                .isEqualTo(io.jepoll.http.Compression.gzip().minSize(4096).level(1));
+        assertThat(OptionParser.parse("--gzip", "--gzip-min-size", "0").compression().minSize()).isZero();
     }
 
     @Test
@@ -65,6 +74,11 @@ class OptionParserTest {
             "--max-request-line,10          | --max-request-line must be between 64 and 1048576 bytes, not 10",
             "--idle-timeout,0               | --idle-timeout must be above 0 and at most 1 day, not 0",
             "--header-timeout,soon          | --header-timeout needs a duration like 10s, 500ms or 2m, not 'soon'",
+            "--gzip-level,6                 | --gzip-min-size and --gzip-level need --gzip",
+            "--gzip-min-size,1k             | --gzip-min-size and --gzip-level need --gzip",
+            "--gzip,--gzip-level,0          | --gzip-level must be between 1 and 9, not 0",
+            "--gzip,--gzip-min-size,-1      | --gzip-min-size must be between 0 and 2147483647 bytes, not -1",
+            "--gzip=yes                     | --gzip takes no value",
     })
     void badCommandLinesGiveOneLineAndExitCode2(String args, String message) throws Exception {
         String[] argv = args.split(",");
