@@ -214,6 +214,16 @@ class CompressionServerTest {
     }
 
     @Test
+    void handlersOnVirtualThreadsAreCompressedToo() throws Exception {
+        server = mode.builder().virtualThreads(true).compression(Compression.gzip()).handler(this::handle).start();
+        try (RawClient c = new RawClient(server)) {
+            c.send(get("/json", "Accept-Encoding: gzip") + get("/stream", "Accept-Encoding: gzip"));
+            assertThat(gunzip(c.read().body())).isEqualTo(JSON);
+            assertThat(gunzip(c.read().body())).isEqualTo(JSON);
+        }
+    }
+
+    @Test
     void theMinimumSizeIsConfigurable() throws Exception {
         start(Compression.gzip().minSize(500).level(1));
         try (RawClient c = new RawClient(server)) {
