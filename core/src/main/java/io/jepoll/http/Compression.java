@@ -200,8 +200,8 @@ public record Compression(int level, int minSize) {
         return FieldChars.regionEqualsLower(contentType, sub, to, "json")
                 || FieldChars.regionEqualsLower(contentType, sub, to, "javascript")
                 || FieldChars.regionEqualsLower(contentType, sub, to, "xml")
-                || to - sub > 5 && (FieldChars.regionEqualsLower(contentType, to - 5, to, "+json")
-                                    || FieldChars.regionEqualsLower(contentType, to - 4, to, "+xml"));
+                || to - sub > 5 && FieldChars.regionEqualsLower(contentType, to - 5, to, "+json")
+                || to - sub > 4 && FieldChars.regionEqualsLower(contentType, to - 4, to, "+xml");
     }
 
     /** Everything but the request's part of the decision: would some client get gzip? */

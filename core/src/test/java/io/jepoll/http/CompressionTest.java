@@ -136,6 +136,9 @@ class CompressionTest {
             font/woff2                          | false
             video/mp4                           | false
             application/+json                   | false
+            application/+xml                    | false
+            application/a+xml                   | true
+            application/a+json                  | true
             application/jsonx                   | false
             text                                | false
             text/                               | false
