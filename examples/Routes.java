@@ -1,3 +1,4 @@
+import io.jepoll.http.Compression;
 import io.jepoll.http.Response;
 import io.jepoll.http.SetCookie;
 import io.jepoll.server.EventStream;
@@ -39,7 +40,11 @@ public class Routes {
                         .withCookie(SetCookie.builder("session", "abc").httpOnly(true).sameSite(SetCookie.SameSite.LAX).build()))
                 .build();
 
-        try (HttpServer server = HttpServer.builder().port(port).handler(router).start()) {
+        try (HttpServer server = HttpServer.builder()
+                .port(port)
+                .compression(Compression.gzip()) // text of 1 KiB or more, for clients that accept gzip
+                .handler(router)
+                .start()) {
             System.out.println("listening on http://127.0.0.1:" + server.port() + "/");
             server.awaitShutdown();
         }

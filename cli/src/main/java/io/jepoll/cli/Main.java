@@ -77,6 +77,7 @@ public final class Main {
                     .healthPath(o.healthPath())
                     .socketActivation(true) // started by systemd with its sockets: serve them instead of --host/--port
                     .limits(o.limits())
+                    .compression(o.compression())
                     .handler(handler);
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
             trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL).holdUntilHeader() : null;
@@ -110,7 +111,7 @@ public final class Main {
                 : "a thread per connection";
         out.println("jepoll " + VERSION + " listening on http://" + host + ":" + server.port() + "/"
                 + " (transport " + o.transport().label() + ", " + model
-                + ", " + switch (o.mode()) {
+                + (o.compression() == null ? "" : ", gzip") + ", " + switch (o.mode()) {
                     case ECHO -> "echo";
                     case HELLO -> "hello";
                     case FILES -> "files from " + o.dir().root().toAbsolutePath().normalize();

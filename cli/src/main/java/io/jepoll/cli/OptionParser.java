@@ -19,7 +19,7 @@ final class OptionParser {
     }
 
     private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
-            "--dir", "--index", "--max-age", "--access-log", "--access-log-format",
+            "--dir", "--index", "--max-age", "--access-log", "--access-log-format", "--gzip-min-size", "--gzip-level",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
             "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace",
             "--health-path", "--drain");
@@ -42,6 +42,8 @@ final class OptionParser {
         AccessLog.Format logFormat = null;
         String healthPath = null;
         Duration drain = d.drain();
+        boolean gzip = false;
+        Integer gzipMinSize = null, gzipLevel = null;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -112,6 +114,9 @@ final class OptionParser {
                 case "--proxy-protocol" -> proxy = true;
                 case "--health-path" -> healthPath = healthPath(value);
                 case "--drain" -> drain = duration(name, value);
+                case "--gzip" -> gzip = true;
+                case "--gzip-min-size" -> gzipMinSize = (int) size(name, value, 0, Integer.MAX_VALUE);
+                case "--gzip-level" -> gzipLevel = (int) number(name, value, 1, 9);
                 case "--max-request-line" -> limits = limits.withMaxRequestLine((int) size(name, value, 64, 1 << 20));
                 case "--max-header-size" -> limits = limits.withMaxHeaderSize((int) size(name, value, 64, 16 << 20));
                 case "--max-headers" -> limits = limits.withMaxHeaderCount((int) number(name, value, 1, 100_000));
@@ -147,12 +152,19 @@ final class OptionParser {
         } else if (index != null || listing || dotfiles || symlinksOut || maxAge >= 0) {
             throw new UsageException("--index, --dir-listing, --dotfiles, --follow-symlinks-out and --max-age need --dir");
         }
+        if (!gzip && (gzipMinSize != null || gzipLevel != null)) throw new UsageException("--gzip-min-size and --gzip-level need --gzip");
+        io.jepoll.http.Compression compression = null;
+        if (gzip) {
+            compression = io.jepoll.http.Compression.gzip();
+            if (gzipMinSize != null) compression = compression.minSize(gzipMinSize);
+            if (gzipLevel != null) compression = compression.level(gzipLevel);
+        }
         if (logFormat != null && accessLog == null) throw new UsageException("--access-log-format needs --access-log");
         Options.LogFile logFile = accessLog == null ? null
                 : new Options.LogFile(accessLog, logFormat == null ? AccessLog.Format.COMBINED : logFormat);
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
                 maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile,
-                healthPath, drain);
+                healthPath, drain, compression);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

@@ -9,12 +9,13 @@ import java.time.Duration;
 
 /**
  * The command line, parsed. Defaults reproduce the tutorial: Hello, world! on 0.0.0.0:8080.
- * A null timeout or a zero {@code maxConnections} means "the library's default".
+ * A null timeout or a zero {@code maxConnections} means "the library's default"; a null
+ * {@code compression} means off.
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
                int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol,
-               LogFile accessLog, String healthPath, Duration drain) {
+               LogFile accessLog, String healthPath, Duration drain, io.jepoll.http.Compression compression) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -35,7 +36,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null);
     }
 
     static final String USAGE = """
@@ -67,6 +68,10 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --drain D               on SIGTERM, first answer the health path with 503 and keep
                                       serving for D (a balancer takes the instance out), then
                                       stop gracefully; a second signal skips the rest (default 0)
+              --gzip                  compress text, JSON, JS, XML, SVG answers of 1k or more for
+                                      clients that accept gzip (files under --dir are sent as they are)
+              --gzip-min-size N       with --gzip: smallest body compressed (default 1k)
+              --gzip-level N          with --gzip: deflate level, 1 fastest to 9 smallest (default 6)
 
             Serving a directory (with --dir):
               --index NAME            file served for a directory's URI (default index.html)

@@ -132,6 +132,28 @@ class CommandProcessTest {
     }
 
     @Test
+    void gzipCompressesWhatTheClientAcceptsAndSaysSo() throws Exception {
+        Running r = start("--echo", "--gzip");
+        assertThat(r.banner()).contains(", gzip, echo");
+        byte[] json = "{\"id\":1,\"name\":\"jepoll\"},".repeat(200).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<byte[]> resp = client.send(request(r.port(), "/").header("Content-Type", "application/json")
+                    .header("Accept-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(resp.headers().firstValue("content-encoding")).hasValue("gzip");
+            assertThat(resp.headers().firstValue("vary")).hasValue("Accept-Encoding");
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(resp.body()))) {
+                assertThat(in.readAllBytes()).isEqualTo(json);
+            }
+            HttpResponse<byte[]> plain = client.send(request(r.port(), "/").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+            assertThat(plain.body()).isEqualTo(json);
+        }
+        stopsGracefully(r.process());
+    }
+
+    @Test
     void logRequestsPrintsEachRequestLikeTheTutorial() throws Exception {
         Running r = start("--log-requests");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {

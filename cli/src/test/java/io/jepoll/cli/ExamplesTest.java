@@ -80,6 +80,15 @@ class ExamplesTest {
             assertThat(big.statusCode()).isEqualTo(200);
             assertThat(big.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
             assertThat(big.body()).hasSize(20_000);
+            assertThat(big.headers().firstValue("Content-Encoding")).isEmpty(); // this client did not ask
+            HttpResponse<byte[]> gzipped = client.send(HttpRequest.newBuilder(app.uri("/big")).timeout(TIMEOUT)
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            assertThat(gzipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+            assertThat(gzipped.body().length).isLessThan(2_000);
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(big.body());
+            }
 
             HttpResponse<java.util.stream.Stream<String>> events = client.send(
                     HttpRequest.newBuilder(app.uri("/events")).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofLines());

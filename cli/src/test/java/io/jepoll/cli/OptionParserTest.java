@@ -38,7 +38,7 @@ class OptionParserTest {
                 "--proxy-protocol", "--health-path", "/healthz", "--drain=2s");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
                 Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true,
-                null, "/healthz", Duration.ofSeconds(2)));
+                null, "/healthz", Duration.ofSeconds(2), null));
     }
 
     @Test
@@ -51,6 +51,15 @@ class OptionParserTest {
         assertThat(stdout.toStdout()).isTrue();
         assertThat(OptionParser.parse("--access-log", "a.log", "--access-log-format=common").accessLog().format())
                 .isEqualTo(io.jepoll.server.AccessLog.Format.COMMON);
+    }
+
+    @Test
+    void gzipAndItsSettings() throws Exception {
+        assertThat(OptionParser.parse().compression()).isNull();
+        assertThat(OptionParser.parse("--gzip").compression()).isEqualTo(io.jepoll.http.Compression.gzip());
+        assertThat(OptionParser.parse("--gzip", "--gzip-min-size", "4k", "--gzip-level=1").compression())
+                .isEqualTo(io.jepoll.http.Compression.gzip().minSize(4096).level(1));
+        assertThat(OptionParser.parse("--gzip", "--gzip-min-size", "0").compression().minSize()).isZero();
     }
 
     @Test
@@ -90,6 +99,11 @@ class OptionParserTest {
             "--health-path                  | --health-path needs a value (see --help)",
             "--drain,-1s                    | --drain must be between 0 and 1 day, not -1s",
             "--drain,2d                     | --drain needs a duration like 10s, 500ms or 2m, not '2d'",
+            "--gzip-level,6                 | --gzip-min-size and --gzip-level need --gzip",
+            "--gzip-min-size,1k             | --gzip-min-size and --gzip-level need --gzip",
+            "--gzip,--gzip-level,0          | --gzip-level must be between 1 and 9, not 0",
+            "--gzip,--gzip-min-size,-1      | --gzip-min-size must be between 0 and 2147483647 bytes, not -1",
+            "--gzip=yes                     | --gzip takes no value",
     })
     void badCommandLinesGiveOneLineAndExitCode2(String args, String message) throws Exception {
         String[] argv = args.split(",");

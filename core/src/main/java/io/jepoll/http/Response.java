@@ -245,6 +245,14 @@ public final class Response {
     }
 
     /**
+     * A copy with other fields and body, for the engine's content coding ({@link Compression}): the fields
+     * are this response's own, rearranged, so they are not checked again.
+     */
+    Response recoded(List<Header> fields, byte[] newBody, BodyWriter newWriter) {
+        return new Response(status, Collections.unmodifiableList(fields), newBody, newWriter);
+    }
+
+    /**
      * A copy with one more Set-Cookie field; each call adds one (RFC 6265 §3: one cookie per field, never folded).
      *
      * @param cookie the cookie to set; not null

@@ -183,6 +183,7 @@ final class BlockingConnection implements Runnable {
         long start = rt.exchangeStart();
         Response r = rt.health.answer(req); // a health check, answered before any handler (Health)
         if (r == null) r = rt.call(req);
+        if (rt.compression != null) r = rt.compression.apply(req, r, rt.sharedDeflaters());
         FileChannel file = null;
         if (r.isFile()) {
             FileAnswer<FileChannel> fa = FileAnswer.open(r, BlockingConnection::openFile);

@@ -274,6 +274,7 @@ final class HttpConnection implements ConnectionHandler {
 
     /** Encodes the response; returns true when a streamed body has started (STREAMING). */
     private boolean respond(Connection c, Request req, Response r, long start) {
+        if (rt.compression != null) r = rt.compression.apply(req, r, rt.local(c.loop()).deflaters);
         OpenFile file = null;
         if (r.isFile()) {
             FileAnswer<OpenFile> fa = FileAnswer.open(r, path -> {

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpServer implements AutoCloseable {
     private final ServerConfig config;
     private final Engine engine;
+    private final HttpRuntime runtime;
     private final ExecutorService virtualThreads;
     private final AccessLog accessLog; // null when none; this server closes it
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
@@ -42,7 +43,7 @@ public final class HttpServer implements AutoCloseable {
         this.accessLog = accessLog;
         if (accessLog != null) accessLog.start(); // before the first exchange; a file that cannot be opened fails here
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
-        HttpRuntime runtime = new HttpRuntime(config, handler, virtualThreads, accessLog == null ? null : accessLog.observer());
+        this.runtime = new HttpRuntime(config, handler, virtualThreads, accessLog == null ? null : accessLog.observer());
         this.health = runtime.health;
         try {
             this.engine = config.transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
@@ -141,9 +142,13 @@ public final class HttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        runtime.closeDeflaters(); // after the writers: one still running ends its deflater when it gives it back
         if (accessLog != null) accessLog.close();
         stopped.countDown();
     }
+
+    /** For tests: what every connection shares (the deflater count). */
+    HttpRuntime runtime() { return runtime; }
 
     private void awaitQuietly() {
         try {
@@ -173,6 +178,7 @@ public final class HttpServer implements AutoCloseable {
         private final List<Integer> listenFds = new ArrayList<>();
         private AccessLog accessLog;
         private String healthPath;
+        private io.jepoll.http.Compression compression;
 
         private Builder() {}
 
@@ -404,6 +410,17 @@ public final class HttpServer implements AutoCloseable {
         public Builder healthPath(String path) { this.healthPath = Health.checkPath(path); return this; }
 
         /**
+         * Compresses responses for the clients that accept it ({@link io.jepoll.http.Compression}: which
+         * ones, and how). Applied by the server after the handler, so after everything a handler wraps
+         * (a Router's filters), on every transport; a server option rather than a filter because it owns
+         * native deflaters, pooled per event loop and ended when the server closes. Null (the default): off.
+         *
+         * @param compression e.g. {@code Compression.gzip()}, or null
+         * @return this builder
+         */
+        public Builder compression(io.jepoll.http.Compression compression) { this.compression = compression; return this; }
+
+        /**
          * The settings as {@link #start()} would use them, without starting (socket activation's descriptors
          * included, but not taken).
          *
@@ -418,7 +435,8 @@ public final class HttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("unknown host: " + host, e);
             }
             return new ServerConfig(new InetSocketAddress(ip, port), transport, loops, loop, limits, virtualThreads,
-                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, proxyProtocol, listening(), healthPath);
+                    idleTimeout, headerTimeout, bodyTimeout, writeTimeout, shutdownGrace, proxyProtocol, listening(), healthPath,
+                    compression);
         }
 
         /** The descriptors to serve: those given, then those a service manager passed (socket activation). */

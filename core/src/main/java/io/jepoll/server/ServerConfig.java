@@ -14,7 +14,8 @@ import java.util.List;
  * not read. With {@code proxyProtocol} every connection must begin with a PROXY protocol header (v1 or v2).
  * {@code listenFds}, when not empty, are listening sockets to serve instead of binding {@code address} (systemd
  * socket activation; epoll only). {@code healthPath}, when not null, is answered by the engine itself (see
- * {@link HttpServer.Builder#healthPath(String)}).
+ * {@link HttpServer.Builder#healthPath(String)}). {@code compression} is null when responses are sent as the handler
+ * made them.
  *
  * @param address        where to listen, the port 0 when the kernel is to choose
  * @param transport      epoll, java.nio, or a thread per connection
@@ -30,11 +31,13 @@ import java.util.List;
  * @param proxyProtocol  every connection must begin with a PROXY protocol header
  * @param listenFds      listening sockets to serve instead of binding address; empty to bind
  * @param healthPath     a path the engine answers itself (200, or 503 while draining); null for none
+ * @param compression    how the engine compresses responses the client accepts compressed; null for never
  */
 public record ServerConfig(InetSocketAddress address, Transport transport, int loops, LoopConfig loop, HttpLimits limits,
                            boolean virtualThreads, Duration idleTimeout, Duration headerTimeout,
                            Duration bodyTimeout, Duration writeTimeout, Duration shutdownGrace, boolean proxyProtocol,
-                           List<Integer> listenFds, String healthPath) {
+                           List<Integer> listenFds, String healthPath,
+                           io.jepoll.http.Compression compression) {
     /**
      * Checks the settings together; listenFds is copied.
      *
