@@ -36,6 +36,7 @@ public final class EventLoop implements Executor {
     Connection scratchOwner;
     final TimerWheel wheel;
     final Tracer trace;             // null unless tracing: every use is behind a null test
+    final ConnectionListener listener; // null unless set: told of accepts and closes
 
     private final int index;
     private final Protocol protocol;
@@ -51,6 +52,10 @@ public final class EventLoop implements Executor {
     private long now;                 // milliseconds, monotonic, refreshed once per iteration
     /** When the loop last woke up to work (ms, loop clock); 0 while it waits in poll. Read by the watchdog. */
     private volatile long busySince;
+    private long wokeNanos;           // System.nanoTime() when the loop last returned from poll: a busy turn starts
+    private final long startNanos = System.nanoTime();
+    /** What {@link #stats()} reports: written by this loop only (see {@link LoopCounters}). */
+    final LoopCounters counters = new LoopCounters(LoopStats.SLOTS);
     private boolean accepting = true;
     private long shutdownDeadline = -1;
 
@@ -61,6 +66,7 @@ public final class EventLoop implements Executor {
         this.protocol = protocol;
         this.edge = config.trigger() == Trigger.EDGE;
         this.trace = config.tracer();
+        this.listener = config.connectionListener();
         this.poller = config.backend().newPoller(config.maxEvents());
         this.readBuffer = new byte[config.readBufferSize()];
         this.scratch = new ByteBuf(config.readBufferSize());
@@ -120,6 +126,7 @@ public final class EventLoop implements Executor {
     }
 
     private void run() {
+        wokeNanos = System.nanoTime(); // the thread is working from its start until its first wait
         int failures = 0; // consecutive iterations that threw
         try {
             while (shutdownDeadline < 0 || (liveCount > 0 && now < shutdownDeadline)) {
@@ -148,15 +155,15 @@ public final class EventLoop implements Executor {
             int left = (int) Math.max(0, shutdownDeadline - now);
             timeout = timeout < 0 ? left : Math.min(timeout, left);
         }
+        // Two clock reads a turn, not one: the busy time a scrape reports is the time between them.
+        long waitFrom = System.nanoTime();
+        counters.add(LoopStats.BUSY_NANOS, waitFrom - wokeNanos);
         busySince = 0;
-        if (trace == null) {
-            poller.poll(timeout);
-        } else {
-            long t0 = System.nanoTime();
-            int ready = poller.poll(timeout);
-            trace.polled(index, ready, System.nanoTime() - t0, timeout);
-        }
-        now = clock();
+        int ready = poller.poll(timeout);
+        long woke = System.nanoTime();
+        if (trace != null) trace.polled(index, ready, woke - waitFrom, timeout);
+        wokeNanos = woke;
+        now = woke / 1_000_000; // clock(), without reading it again
         busySince = now;
         poller.dispatch();
         for (Listener l : listeners) if (l.ready && accepting) l.acceptBatch();
@@ -204,9 +211,11 @@ public final class EventLoop implements Executor {
         if (live != null) live.prevLive = c;
         live = c;
         liveCount++;
+        counters.add(LoopStats.ACCEPTED, 1);
         try {
             if (config.tcpNoDelay()) s.setNoDelay(true);
             if (config.receiveBuffer() > 0 || config.sendBuffer() > 0) s.setBuffers(config.receiveBuffer(), config.sendBuffer());
+            if (listener != null) listener.opened(c);
             c.attach(protocol.open(c));
             c.register();
         } catch (RuntimeException e) {
@@ -243,6 +252,16 @@ public final class EventLoop implements Executor {
                 c = next;
             }
         });
+    }
+
+    /**
+     * What this loop has done since it started, read without stopping it: safe from any thread.
+     *
+     * @return the loop's figures now
+     */
+    public LoopStats stats() {
+        return new LoopStats(index, liveCount, counters.get(LoopStats.ACCEPTED), counters.get(LoopStats.PAUSED_AT_LIMIT),
+                counters.get(LoopStats.PAUSED_FOR_RESOURCES), counters.get(LoopStats.BUSY_NANOS), System.nanoTime() - startNanos);
     }
 
     /** Milliseconds the loop has been busy without returning to poll, or 0 when it is waiting. */
