@@ -274,7 +274,7 @@ final class HttpConnection implements ConnectionHandler {
         else send(c, a.encode(now, out(c)));
         if (file != null) sendFileParts(c, a, file);
         if (rt.observer != null && !(a.streamed() && c.isOpen())) { // a body still to stream is reported when it ends
-            rt.exchanged(req, a.response().status(), a.bodyBytes(), start, remoteAddress(c));
+            rt.exchanged(c.loop().index(), req, a.response().status(), a.bodyBytes(), start, client(c));
         }
         if (!c.isOpen()) { // the client is gone: no body to stream
             moveTo(c, Phase.IDLE);
@@ -282,7 +282,7 @@ final class HttpConnection implements ConnectionHandler {
         }
         if (a.streamed()) {
             stream = new StreamedBody(rt, c, a.chunked(), a.keepAlive(), this::streamDone);
-            if (rt.observer != null) stream.observe(req, a.response().status(), start, remoteAddress(c));
+            if (rt.observer != null) stream.observe(req, a.response().status(), start, remoteAddress(c)); // before a close hides it
             moveTo(c, Phase.STREAMING);
             stream.start(r.writer());
             return true;
@@ -318,11 +318,14 @@ final class HttpConnection implements ConnectionHandler {
         int bodyBytes = ExchangePolicy.refuse(status, reason, out(c));
         if (rt.observer != null) {
             Request req = failed != null && failed.request().isParsed() ? failed.request() : null;
-            rt.exchanged(req, status, bodyBytes, 0, remoteAddress(c));
+            rt.exchanged(c.loop().index(), req, status, bodyBytes, 0, client(c));
         }
         send(c, null);
         c.closeAfterWrite();
     }
+
+    /** The client's address for an observer, looked up only if it asks: the loop's one source, bound to this connection. */
+    private Request.AddressSource client(Connection c) { return rt.local(c.loop()).peer.of(c, this); }
 
     /** The loop's encode buffer (empty between uses). */
     private OutputBuffer out(Connection c) { return rt.local(c.loop()).out; }
@@ -379,14 +382,26 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onTimeout(Connection c) {
         if (c.isTraced()) c.trace(c.isWriteBlocked() ? "write timeout: the client stopped reading" : timeoutName(phase));
+        int loop = c.loop().index();
         if (c.isWriteBlocked()) { // the client stopped reading its response
+            rt.timedOut(loop, Metrics.Timeout.WRITE);
             c.close();
             return;
         }
         switch (phase) {
-            case HEAD -> refuse(c, 408, ExchangePolicy.HEAD_TOO_SLOW);
-            case BODY -> refuse(c, 408, ExchangePolicy.BODY_STALLED);
-            case IDLE, HANDLER, STREAMING -> c.close(); // idle keep-alive (the others arm no deadline)
+            case HEAD -> {
+                rt.timedOut(loop, Metrics.Timeout.HEADER);
+                refuse(c, 408, ExchangePolicy.HEAD_TOO_SLOW);
+            }
+            case BODY -> {
+                rt.timedOut(loop, Metrics.Timeout.BODY);
+                refuse(c, 408, ExchangePolicy.BODY_STALLED);
+            }
+            case IDLE -> {
+                rt.timedOut(loop, Metrics.Timeout.IDLE);
+                c.close();
+            }
+            case HANDLER, STREAMING -> c.close(); // they arm no deadline
         }
     }
 

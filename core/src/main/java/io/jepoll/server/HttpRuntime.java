@@ -3,7 +3,6 @@ package io.jepoll.server;
 import io.jepoll.http.Request;
 import io.jepoll.http.Response;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 
 /** What every connection of one server shares: settings, the handler, the virtual-thread executor. */
@@ -13,17 +12,23 @@ final class HttpRuntime {
     final ServerConfig config;
     final Handler handler;
     final Executor executor;
-    /** Told of every exchange (the access log); null when nothing listens: the engines test it and skip all. */
+    /** Told of every exchange (metrics, JFR, the access log); null when nothing listens: the engines test it and skip all. */
     final ExchangeObserver observer;
+    /** The counters, null unless metrics are on: the engines test it where a deadline fires. */
+    final ServerMetrics metrics;
+    /** Told of every connection accepted and closed (JFR), null when nothing listens. */
+    final ConnectionEvents connectionEvents;
     final long idleMillis, headerMillis, bodyMillis, writeMillis;
     volatile Engine engine;
     private final LoopLocal[] locals;    // one per loop, each touched only by its loop's thread
 
-    HttpRuntime(ServerConfig config, Handler handler, Executor executor, ExchangeObserver observer) {
+    HttpRuntime(ServerConfig config, Handler handler, Executor executor, Observers observers) {
         this.config = config;
         this.handler = handler;
         this.executor = executor;
-        this.observer = observer;
+        this.metrics = observers.metrics();
+        this.connectionEvents = observers.connections();
+        this.observer = ExchangeObserver.all(observers.metrics(), observers.requests(), observers.accessLog());
         this.idleMillis = config.idleTimeout().toMillis();
         this.headerMillis = config.headerTimeout().toMillis();
         this.bodyMillis = config.bodyTimeout().toMillis();
@@ -44,16 +49,38 @@ final class HttpRuntime {
     }
 
     /**
-     * The one point where an engine says an exchange is complete (see {@link ExchangeObserver}); called only
-     * when {@link #observer} is set. The remote is the request's own when the engine recorded it, else the peer.
+     * What listens to a server, each null when off.
+     *
+     * @param metrics     the counters
+     * @param requests    JFR's request events
+     * @param connections JFR's connection events
+     * @param accessLog   the access log's observer
      */
-    void exchanged(Request req, int status, long bodyBytes, long startNanos, InetSocketAddress peer) {
-        InetSocketAddress remote = req != null && req.remoteAddress() != null ? req.remoteAddress() : peer;
-        observer.exchanged(req, status, bodyBytes, startNanos, remote);
+    record Observers(ServerMetrics metrics, ExchangeObserver requests, ConnectionEvents connections, ExchangeObserver accessLog) {
+        static final Observers NONE = new Observers(null, null, null, null);
+    }
+
+    /**
+     * The one point where an engine says an exchange is complete (see {@link ExchangeObserver}); called only
+     * when {@link #observer} is set. {@code startNanos} is {@link #exchangeStart()}'s, or 0 for a refusal.
+     */
+    void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
+        long duration = startNanos == 0 ? -1 : System.nanoTime() - startNanos;
+        observer.exchanged(loop, req, status, bodyBytes, duration, client);
     }
 
     /** When the handler is about to run, for the exchange's duration: read only when something observes. */
     long exchangeStart() { return observer == null ? 0 : System.nanoTime(); }
+
+    /** On the serving thread: a deadline fired (counted when metrics are on). */
+    void timedOut(int loop, Metrics.Timeout kind) {
+        if (metrics != null) metrics.timedOut(loop, kind);
+    }
+
+    /** A handler or a body writer failed (counted when metrics are on); any thread. */
+    void handlerFailed() {
+        if (metrics != null) metrics.handlerFailed();
+    }
 
     /** Calls the handler; an exception or a null answer becomes a 500, logged once with the request line. */
     Response call(Request req) {
@@ -65,6 +92,7 @@ final class HttpRuntime {
             if (e instanceof VirtualMachineError vme) throw vme;
             LOG.log(System.Logger.Level.ERROR, "handler failed for " + req, e);
         }
+        handlerFailed();
         return INTERNAL_ERROR;
     }
 
