@@ -35,7 +35,14 @@ class OptionParserTest {
                 "--proxy-protocol");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
                 Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true,
-                null));
+                null, null));
+    }
+
+    @Test
+    void metricsTakeAPortAndAHostThatDefaultsToLoopback() throws Exception {
+        assertThat(OptionParser.parse().metrics()).isNull();
+        assertThat(OptionParser.parse("--metrics-port", "9100").metrics()).isEqualTo(new Options.MetricsPort("127.0.0.1", 9100));
+        assertThat(OptionParser.parse("--metrics-port=0", "--metrics-host", "::").metrics()).isEqualTo(new Options.MetricsPort("::", 0));
     }
 
     @Test
@@ -82,6 +89,8 @@ class OptionParserTest {
             "--access-log-format,json       | --access-log-format needs --access-log",
             "--access-log,x,--access-log-format,xml | --access-log-format must be common, combined or json, not 'xml'",
             "--access-log                   | --access-log needs a value (see --help)",
+            "--metrics-port,99999           | --metrics-port must be between 0 and 65535, not 99999",
+            "--metrics-host,0.0.0.0         | --metrics-host needs --metrics-port",
     })
     void badCommandLinesGiveOneLineAndExitCode2(String args, String message) throws Exception {
         String[] argv = args.split(",");
