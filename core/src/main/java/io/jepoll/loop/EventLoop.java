@@ -92,6 +92,14 @@ public final class EventLoop implements Executor {
     /** The loop's clock in milliseconds (monotonic; refreshed once per iteration). */
     public long now() { return now; }
 
+    /**
+     * {@link System#nanoTime()} as read when this turn of the loop began (its return from poll): a clock that
+     * costs nothing to read, with the resolution of one turn. Call it on the loop thread.
+     *
+     * @return nanoseconds, on the scale of {@code System.nanoTime()}
+     */
+    public long turnNanos() { return wokeNanos; }
+
     private long wallBase = System.currentTimeMillis(), wallBaseNow = now;
 
     /**

@@ -40,35 +40,36 @@ abstract sealed class ExchangeCounts {
     abstract long get(int slot);
 
     /**
-     * One exchange; {@code durationNanos} is negative for a refusal (no handler ran), which is counted as a
-     * request and as rejected, and not in the histogram.
+     * One exchange; {@code startNanos} is 0 for a refusal (no handler ran), which is counted as a request and as
+     * rejected, and not in the histogram.
      */
-    final void exchanged(Request req, int status, long bodyBytes, long durationNanos) {
-        int method = req == null ? UNKNOWN : methodIndex(req.method());
+    final void exchanged(Request req, int status, long bodyBytes, long startNanos) {
+        int method = req == null ? UNKNOWN : methodIndex(req);
         add(REQUESTS + method * 5 + Math.clamp(status / 100, 1, 5) - 1, 1);
         if (bodyBytes > 0) add(BYTES, bodyBytes);
-        if (durationNanos < 0) {
+        if (startNanos == 0) {
             int refusal = refusalIndex(status);
             if (refusal >= 0) add(REFUSED + refusal, 1);
             return;
         }
-        add(BUCKETS + bucket(durationNanos), 1);
-        add(SUM_NANOS, durationNanos);
+        ended(startNanos);
+    }
+
+    /** An exchange that began at {@code startNanos} is over: its duration goes to the histogram, now or soon. */
+    abstract void ended(long startNanos);
+
+    /** {@code count} exchanges of {@code nanos} each. */
+    final void observe(long nanos, int count) {
+        add(BUCKETS + bucket(nanos), count);
+        add(SUM_NANOS, nanos * count);
     }
 
     final void timedOut(Metrics.Timeout kind) { add(TIMEOUTS + kind.ordinal(), 1); }
 
-    private static int methodIndex(String m) {
-        return switch (m) {
-            case "GET" -> 0;
-            case "HEAD" -> 1;
-            case "POST" -> 2;
-            case "PUT" -> 3;
-            case "DELETE" -> 4;
-            case "PATCH" -> 5;
-            case "OPTIONS" -> 6;
-            default -> OTHER;
-        };
+    /** The method's place in {@link Metrics#METHODS}, compared on the request's bytes: no String, no hash. */
+    private static int methodIndex(Request req) {
+        for (int i = 0; i < OTHER; i++) if (req.isMethod(Metrics.METHODS.get(i))) return i;
+        return OTHER;
     }
 
     private static int refusalIndex(int status) {
@@ -132,13 +133,34 @@ abstract sealed class ExchangeCounts {
         }
     }
 
-    /** One loop's counts, written by its thread only. */
+    /**
+     * One loop's counts, written by its thread only. A duration ends when the callback that answered the exchange
+     * returns ({@link #settle}, just before the loop sends what it wrote), not when each response is encoded: the
+     * exchanges of one read (a pipelined batch) share one clock read, and their start, the loop's turn. Until then
+     * they wait here as a start and a count; one with another start first settles those (a clock read more).
+     */
     static final class OnLoop extends ExchangeCounts {
         private final LoopCounters slots = new LoopCounters(SLOTS);
+        private long pendingStart;
+        private int pending;
 
         @Override void add(int slot, long n) { slots.add(slot, n); }
 
         @Override long get(int slot) { return slots.get(slot); }
+
+        @Override
+        void ended(long startNanos) {
+            if (pending > 0 && startNanos != pendingStart) settle();
+            pendingStart = startNanos;
+            pending++;
+        }
+
+        /** The exchanges reported since the last settle end now. */
+        void settle() {
+            if (pending == 0) return;
+            observe(Math.max(0, System.nanoTime() - pendingStart), pending);
+            pending = 0;
+        }
     }
 
     /** The blocking engines' counts: every connection has a thread of its own. */
@@ -150,5 +172,8 @@ abstract sealed class ExchangeCounts {
         @Override void add(int slot, long n) { slots[slot].add(n); }
 
         @Override long get(int slot) { return slots[slot].sum(); }
+
+        @Override
+        void ended(long startNanos) { observe(Math.max(0, System.nanoTime() - startNanos), 1); } // beside blocking I/O, a clock read is cheap
     }
 }

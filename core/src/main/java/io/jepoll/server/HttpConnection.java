@@ -113,6 +113,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         process(c, buf, off, off + len);
+        rt.settleDurations(c.loop()); // what this read answered leaves when it returns
     }
 
     /** Parses and answers requests in {@code buf[off, end)} until done, or until it must wait. */
@@ -229,7 +230,7 @@ final class HttpConnection implements ConnectionHandler {
         // Held locally: responding can close the connection (a write fails), and onClosed drops
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
-        long start = rt.exchangeStart();
+        long start = rt.exchangeStart(c.loop());
         if (rt.config.virtualThreads()) {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
@@ -243,6 +244,7 @@ final class HttpConnection implements ConnectionHandler {
                         p.reset();
                         resume(c);
                     }
+                    rt.settleDurations(c.loop());
                 });
             });
             return;
@@ -309,6 +311,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         resume(c); // arms the idle deadline, or parses what arrived meanwhile
+        rt.settleDurations(c.loop());
     }
 
     private void refuse(Connection c, int status, String reason) {
@@ -377,6 +380,7 @@ final class HttpConnection implements ConnectionHandler {
         if (stream != null) stream.drained();
         armDeadline(c); // the write deadline is over: back to the phase's own
         if (!phase.inFlight()) resume(c);
+        rt.settleDurations(c.loop());
     }
 
     @Override

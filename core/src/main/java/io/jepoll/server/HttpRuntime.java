@@ -62,15 +62,28 @@ final class HttpRuntime {
 
     /**
      * The one point where an engine says an exchange is complete (see {@link ExchangeObserver}); called only
-     * when {@link #observer} is set. {@code startNanos} is {@link #exchangeStart()}'s, or 0 for a refusal.
+     * when {@link #observer} is set. {@code startNanos} is {@code exchangeStart}'s, or 0 for a refusal.
      */
     void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
-        long duration = startNanos == 0 ? -1 : System.nanoTime() - startNanos;
-        observer.exchanged(loop, req, status, bodyBytes, duration, client);
+        observer.exchanged(loop, req, status, bodyBytes, startNanos, client);
     }
 
-    /** When the handler is about to run, for the exchange's duration: read only when something observes. */
+    /** A blocking engine's thread: the handler is about to run; the clock is read only when something observes. */
     long exchangeStart() { return observer == null ? 0 : System.nanoTime(); }
+
+    /**
+     * An event loop: when the exchange began, for its duration: the start of the loop's turn, which the loop read
+     * already (two clock reads per request would cost more than every counter together on a pipelined load).
+     */
+    long exchangeStart(io.jepoll.loop.EventLoop loop) { return observer == null ? 0 : loop.turnNanos(); }
+
+    /**
+     * On an event loop, at the end of a callback or task that may have reported exchanges: their durations end
+     * here, just before the loop hands their responses to the kernel (one clock read for all of them).
+     */
+    void settleDurations(io.jepoll.loop.EventLoop loop) {
+        if (metrics != null) metrics.settle(loop.index());
+    }
 
     /** On the serving thread: a deadline fired (counted when metrics are on). */
     void timedOut(int loop, Metrics.Timeout kind) {

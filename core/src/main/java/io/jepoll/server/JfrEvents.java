@@ -13,17 +13,18 @@ import java.net.InetSocketAddress;
  */
 final class JfrEvents implements JfrSupport.Events {
     @Override
-    public void exchanged(int loop, Request req, int status, long bodyBytes, long durationNanos, Request.AddressSource client) {
+    public void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
         RequestEvent e = new RequestEvent();
         if (!e.shouldCommit()) return;
+        long now = System.nanoTime();
         if (req != null) {
             e.method = req.method();
             e.target = req.target();
         }
         e.status = status;
         e.bytes = bodyBytes;
-        e.requestDuration = Math.max(0, durationNanos);
-        e.refused = durationNanos < 0;
+        e.requestDuration = startNanos == 0 ? 0 : Math.max(0, now - startNanos);
+        e.refused = startNanos == 0;
         e.remote = text(client.remoteAddress());
         e.loop = loop;
         e.commit();

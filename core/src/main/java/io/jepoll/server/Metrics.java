@@ -18,8 +18,11 @@ import java.util.TreeMap;
  * yet in another.
  *
  * @param requests            exchanges by method and status class, refusals included; only the pairs seen
- * @param duration            time from a complete request to its response handed to the connection (for a
- *                            streamed body: to its end), for every exchange a handler answered (refusals have none)
+ * @param duration            how long the server held each exchange a handler answered (refusals have none): on an
+ *                            event loop, from the start of the loop's turn that read the request to the end of the
+ *                            callback that answered it, just before the loop sends the response (for a streamed
+ *                            body: to its end); exchanges of one read share both ends. On a blocking thread, from
+ *                            the complete request to the response written
  * @param responseBytes       body bytes handed to connections: Content-Length, or a streamed body's data without its
  *                            chunk framing; heads not included
  * @param connectionsOpen     connections open now

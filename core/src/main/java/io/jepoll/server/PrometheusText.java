@@ -23,7 +23,7 @@ final class PrometheusText {
             sample("jepoll_requests_total", "method", r.method(), "status_class", r.statusClassLabel(), Long.toString(r.count()));
         }
         histogram("jepoll_request_duration_seconds",
-                "Time from a complete request to its response handed to the connection (a streamed body: to its end); refusals excluded.",
+                "Time the server held a request: from the loop's turn that read it to its response leaving (a stream: to its end); refusals excluded.",
                 m.duration());
         counter("jepoll_response_bytes_total", "Response body bytes handed to connections (heads and chunk framing excluded).", m.responseBytes());
         family("jepoll_connections_open", "gauge", "Connections open now.");

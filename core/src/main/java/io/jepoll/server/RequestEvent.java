@@ -37,7 +37,7 @@ final class RequestEvent extends Event {
     long bytes;
 
     @Label("Request Duration")
-    @Description("From the complete request to the response handed to the connection (0 for a refusal)")
+    @Description("From the start of the loop's turn that read the request (a thread per connection: the complete request) to the response handed over; 0 for a refusal")
     @Timespan(Timespan.NANOSECONDS)
     long requestDuration;
 

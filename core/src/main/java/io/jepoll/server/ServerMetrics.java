@@ -10,12 +10,12 @@ import java.util.concurrent.atomic.LongAdder;
  * what the engine knows of its connections. An {@link ExchangeObserver}, so it costs nothing when off.
  */
 final class ServerMetrics implements ExchangeObserver {
-    private final ExchangeCounts[] loops;
+    private final ExchangeCounts.OnLoop[] loops;
     private final ExchangeCounts shared = new ExchangeCounts.Shared();
     private final LongAdder handlerErrors = new LongAdder(); // a handler may fail on any thread (virtual ones too); rare
 
     ServerMetrics(int loopCount) {
-        this.loops = new ExchangeCounts[loopCount];
+        this.loops = new ExchangeCounts.OnLoop[loopCount];
         for (int i = 0; i < loopCount; i++) loops[i] = new ExchangeCounts.OnLoop();
     }
 
@@ -23,9 +23,12 @@ final class ServerMetrics implements ExchangeObserver {
     private ExchangeCounts of(int loop) { return loop < 0 ? shared : loops[loop]; }
 
     @Override
-    public void exchanged(int loop, Request req, int status, long bodyBytes, long durationNanos, Request.AddressSource client) {
-        of(loop).exchanged(req, status, bodyBytes, durationNanos);
+    public void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
+        of(loop).exchanged(req, status, bodyBytes, startNanos);
     }
+
+    /** On the loop's thread: the durations of the exchanges it reported end now (see {@link ExchangeCounts.OnLoop}). */
+    void settle(int loop) { loops[loop].settle(); }
 
     /** On the serving thread: a deadline fired. */
     void timedOut(int loop, Metrics.Timeout kind) { of(loop).timedOut(kind); }

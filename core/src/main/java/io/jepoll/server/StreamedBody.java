@@ -60,6 +60,7 @@ final class StreamedBody extends BodyStream {
         if (req == null) return;
         request = null;
         rt.exchanged(c.loop().index(), req, status, bodyBytes, startNanos, client);
+        rt.settleDurations(c.loop()); // it ends now, whatever the loop does next
     }
 
     void start(BodyWriter writer) {

@@ -5,6 +5,8 @@ import io.jepoll.http.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -173,6 +175,31 @@ class MetricsServerTest {
             assertThat(post.statusCode()).isEqualTo(405);
             assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
         }
+    }
+
+    /**
+     * A handler that takes 30 ms lands above the 25 ms bucket, on the loop or on a virtual thread: the duration
+     * ends when the response leaves, read once per callback (only a lower bound is asserted: a sleep lasts at least
+     * what it was asked).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aSlowHandlerIsMeasured(boolean virtualThreads) throws Exception {
+        server = mode.builder().metrics(true).virtualThreads(virtualThreads).handler(req -> {
+            if (req.path().equals("/slow")) Thread.sleep(30);
+            return Response.ok("done");
+        }).start();
+        try (RawClient c = new RawClient(server)) { // a fast one, then a slow one, in one send
+            c.send("GET /fast HTTP/1.1\r\nHost: a\r\n\r\nGET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+            c.read();
+            c.read();
+        }
+        assertThat(Harness.awaitConnectionCount(server, 0, 10_000)).isZero();
+        Metrics.Histogram h = server.metrics().duration();
+        int le25ms = h.upperBounds().indexOf(0.025);
+        assertThat(h.count()).isEqualTo(2);
+        assertThat(h.count() - h.cumulativeCounts().get(le25ms)).as("above 25 ms").isGreaterThanOrEqualTo(1);
+        assertThat(h.sumNanos()).isGreaterThanOrEqualTo(30_000_000L);
     }
 
     @Test
