@@ -22,6 +22,14 @@ final class JfrSupport {
         return jfr.isPresent() && self.canRead(jfr.get());
     }
 
-    /** The events, or null where JFR is not available. */
-    static Events events() { return available() ? new JfrEvents() : null; }
+    /** The events, or null where JFR is not available (or fails to start: the server runs without them). */
+    static Events events() {
+        if (!available()) return null;
+        try {
+            return new JfrEvents();
+        } catch (RuntimeException | LinkageError e) { // a JVM without Flight Recorder support, say
+            HttpRuntime.LOG.log(System.Logger.Level.WARNING, "JFR events off: " + e, e);
+            return null;
+        }
+    }
 }

@@ -220,6 +220,14 @@ public record Metrics(List<RequestCount> requests, Histogram duration, long resp
     }
 
     /**
+     * Writes {@link #prometheusText()} to {@code out}.
+     *
+     * @param out where the text goes
+     * @throws IOException when {@code out} fails
+     */
+    public void writeTo(Appendable out) throws IOException { writeTo(out, null); }
+
+    /**
      * Writes {@link #prometheusText(Metrics)} to {@code out}.
      *
      * @param out      where the text goes
