@@ -18,10 +18,16 @@
  * {@code -errno} results are the loop's business, and keeping them inside leaves the
  * bindings free to change. No exported signature mentions one of its types.
  *
+ * <p>It reads nothing but {@code java.base}, and {@code jdk.jfr} where present ({@code requires static}: on the
+ * module path add {@code --add-modules jdk.jfr} for the JFR events of {@link io.jepoll.server.HttpServer.Builder#metrics(boolean)}).
+ *
  * <p>The module calls restricted methods (linking libc): run it with
  * {@code --enable-native-access=io.jepoll}, or the JVM warns on first use.
  */
 module io.jepoll {
+    // JFR events (HttpServer.Builder.metrics) when the runtime has jdk.jfr; a runtime without it runs all the same.
+    requires static jdk.jfr;
+
     exports io.jepoll.server;
     exports io.jepoll.http;
     exports io.jepoll.loop;

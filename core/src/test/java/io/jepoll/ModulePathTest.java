@@ -53,7 +53,7 @@ class ModulePathTest {
     }
 
     @Test
-    void theDescriptorExportsTheApiReadsOnlyJavaBaseAndKeepsSysInside() throws Exception {
+    void theDescriptorExportsTheApiReadsOnlyJavaBaseAndJfrStaticallyAndKeepsSysInside() throws Exception {
         ModuleDescriptor d = ModuleFinder.of(coreModule()).find("io.jepoll").orElseThrow().descriptor();
         assertThat(d.isAutomatic()).as("a real module-info, not Automatic-Module-Name").isFalse();
         assertThat(d.exports()).allSatisfy(e -> assertThat(e.isQualified()).as("%s exported to everyone", e.source()).isFalse());
@@ -61,7 +61,9 @@ class ModulePathTest {
         assertThat(exported).contains("io.jepoll.server", "io.jepoll.http", "io.jepoll.loop");
         // A new package must be exported, or be added here on purpose.
         assertThat(d.packages().stream().filter(p -> !exported.contains(p))).as("packages kept inside").containsExactly("io.jepoll.sys");
-        assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name)).containsExactly("java.base");
+        // java.base, and jdk.jfr only statically (for the JFR events): a runtime without it still runs the module.
+        assertThat(d.requires().stream().map(r -> r.name() + (r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC) ? " static" : "")))
+                .containsExactlyInAnyOrder("java.base", "jdk.jfr static");
         assertThat(d.opens()).isEmpty();
     }
 
@@ -78,26 +80,33 @@ class ModulePathTest {
                         public final class Main {
                             public static void main(String[] args) throws Exception {
                                 Module jepoll = HttpServer.class.getModule();
-                                try (HttpServer server = HttpServer.builder().host("127.0.0.1").port(0).loops(1)
+                                // Metrics on: their JFR part must stay unloaded, jdk.jfr not being in this runtime's graph.
+                                try (HttpServer server = HttpServer.builder().host("127.0.0.1").port(0).loops(1).metrics(true)
                                         .handler(req -> Response.ok(Main.class.getModule().getName() + " uses " + jepoll.getName()
                                                 + ", native access " + jepoll.isNativeAccessEnabled() + ": " + req.path()))
                                         .start()) {
-                                    System.out.println("port " + server.port() + " " + server.config().transport());
-                                    while (System.in.read() != -1) { } // serves until its stdin closes
+                                    System.out.println("port " + server.port() + " " + server.config().transport()
+                                            + " jfr " + ModuleLayer.boot().findModule("jdk.jfr").isPresent());
+                                    for (int b; (b = System.in.read()) != -1; ) { // serves until its stdin closes
+                                        if (b == 'm') System.out.println("requests " + server.metrics().requestCount());
+                                    }
                                 }
                             }
                         }
                         """));
 
         String modulePath = coreModule() + File.pathSeparator + app;
+        // --limit-modules io.jepoll: the modules it requires and nothing else, as in a jlink image made for it; a
+        // static requirement is not among them, so jdk.jfr is absent and the metrics must run without it.
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-Xmx64m",
-                "--module-path", modulePath, "--enable-native-access=io.jepoll", "-m", "demo.app/demo.Main").start();
+                "--limit-modules", "io.jepoll", "--module-path", modulePath, "--enable-native-access=io.jepoll", "-m", "demo.app/demo.Main").start();
         try {
             CompletableFuture<String> stderr = readAll(child.getErrorStream());
             String ready = firstLine(child.getInputStream()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(ready).as("the child's first line (stderr: %s)", stderr.getNow("")).startsWith("port ");
             String[] words = ready.split(" ");
             if (Linux.isAvailable()) assertThat(words[2]).as("the default transport").isEqualTo("EPOLL");
+            assertThat(words[4]).as("jdk.jfr in the runtime (limited to what io.jepoll requires: it must not be)").isEqualTo("false");
 
             try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build()) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + words[1] + "/modular"))
@@ -105,6 +114,10 @@ class ModulePathTest {
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("demo.app uses io.jepoll, native access true: /modular");
             }
+            child.getOutputStream().write('m'); // asks for the request count: the metrics work without JFR
+            child.getOutputStream().flush();
+            String counted = firstLine(child.getInputStream()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(counted).as("stderr: %s", stderr.getNow("")).isEqualTo("requests 1");
 
             child.getOutputStream().close(); // asks it to stop
             assertThat(child.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("stops when its stdin closes").isTrue();

@@ -3,7 +3,9 @@ package io.jepoll.cli;
 import io.jepoll.server.AccessLog;
 import io.jepoll.server.Handler;
 import io.jepoll.server.HttpServer;
+import io.jepoll.server.MetricsEndpoint;
 import io.jepoll.server.StaticFiles;
+import io.jepoll.server.Transport;
 import io.jepoll.loop.TracePrinter;
 
 import java.io.PrintStream;
@@ -80,6 +82,7 @@ public final class Main {
                     .compression(o.compression())
                     .handler(handler);
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
+            if (o.metrics() != null) b.metrics(true);
             trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL).holdUntilHeader() : null;
             if (trace != null) b.tracer(trace);
             if (o.accessLog() != null) {
@@ -100,12 +103,21 @@ public final class Main {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
         }
+        HttpServer scrape = null;
+        if (o.metrics() != null) {
+            try {
+                scrape = metricsServer(o.metrics(), o.transport(), server);
+            } catch (java.net.BindException | RuntimeException e) {
+                server.close();
+                err.println("jepoll: cannot start the metrics listener: " + e.getMessage());
+                return 1;
+            }
+        }
         if (accessLog != null) Signals.onReopen(accessLog::reopen);
         // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin. A passed socket
         // (epoll only) has only the address it was bound to.
         int passed = server.config().listenFds().size();
-        String host = (passed > 0 ? server.address() : server.config().address()).getAddress().getHostAddress();
-        if (host.contains(":")) host = "[" + host + "]";
+        String host = hostOf(passed > 0 ? server.address() : server.config().address());
         String model = o.transport().isEventDriven()
                 ? "trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT) + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
                 : "a thread per connection";
@@ -118,6 +130,7 @@ public final class Main {
                 } + ")");
         if (passed > 0) out.println("jepoll: serving " + (passed == 1 ? "the socket" : passed + " sockets")
                 + " passed by socket activation (LISTEN_FDS), not --host/--port");
+        if (scrape != null) out.println("jepoll: metrics on http://" + hostOf(scrape.config().address()) + ":" + scrape.port() + MetricsEndpoint.PATH);
         if (trace != null) trace.header(); // the columns, under the banner
         out.flush();
         try {
@@ -133,7 +146,20 @@ public final class Main {
             out.println("jepoll: stopping");
             server.close();
         }
+        if (scrape != null) scrape.close(); // last: a scrape during the drain still sees the server
         out.println("jepoll: stopped");
         return 0;
+    }
+
+    /** GET /metrics on a listener of its own (one loop, or a thread per scrape), so a scrape never waits behind traffic. */
+    private static HttpServer metricsServer(Options.MetricsPort m, Transport transport, HttpServer app) throws java.net.BindException {
+        return HttpServer.builder().host(m.host()).port(m.port()).loops(1).transport(transport)
+                .handler(MetricsEndpoint.of(app::metrics)).start();
+    }
+
+    /** An address for a URL: IPv6 in brackets. */
+    private static String hostOf(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 }

@@ -20,6 +20,7 @@ final class OptionParser {
 
     private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
             "--dir", "--index", "--max-age", "--access-log", "--access-log-format", "--gzip-min-size", "--gzip-level",
+            "--metrics-port", "--metrics-host",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
             "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace",
             "--health-path", "--drain");
@@ -44,6 +45,8 @@ final class OptionParser {
         Duration drain = d.drain();
         boolean gzip = false;
         Integer gzipMinSize = null, gzipLevel = null;
+        int metricsPort = -1;
+        String metricsHost = null;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -109,6 +112,11 @@ final class OptionParser {
                     case "json" -> AccessLog.Format.JSON;
                     default -> throw new UsageException("--access-log-format must be common, combined or json, not '" + value + "'");
                 };
+                case "--metrics-port" -> metricsPort = (int) number(name, value, 0, 65535);
+                case "--metrics-host" -> {
+                    if (value.isBlank()) throw new UsageException("--metrics-host needs an address");
+                    metricsHost = value;
+                }
                 case "--trace" -> trace = true;
                 case "--virtual-threads" -> virtual = true;
                 case "--proxy-protocol" -> proxy = true;
@@ -162,9 +170,12 @@ final class OptionParser {
         if (logFormat != null && accessLog == null) throw new UsageException("--access-log-format needs --access-log");
         Options.LogFile logFile = accessLog == null ? null
                 : new Options.LogFile(accessLog, logFormat == null ? AccessLog.Format.COMBINED : logFormat);
+        if (metricsHost != null && metricsPort < 0) throw new UsageException("--metrics-host needs --metrics-port");
+        Options.MetricsPort metrics = metricsPort < 0 ? null
+                : new Options.MetricsPort(metricsHost == null ? Options.MetricsPort.DEFAULT_HOST : metricsHost, metricsPort);
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
                 maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile,
-                healthPath, drain, compression);
+                healthPath, drain, compression, metrics);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

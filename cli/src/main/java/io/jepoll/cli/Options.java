@@ -15,7 +15,8 @@ import java.time.Duration;
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
                int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol,
-               LogFile accessLog, String healthPath, Duration drain, io.jepoll.http.Compression compression) {
+               LogFile accessLog, String healthPath, Duration drain, io.jepoll.http.Compression compression,
+               MetricsPort metrics) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -29,6 +30,11 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
         boolean toStdout() { return path.equals("-"); }
     }
 
+    /** --metrics-port (null when none): where GET /metrics is served, apart from the traffic. */
+    record MetricsPort(String host, int port) {
+        static final String DEFAULT_HOST = "127.0.0.1"; // metrics say much about the traffic: not to the world by default
+    }
+
     record Timeouts(Duration idle, Duration header, Duration body, Duration write, Duration shutdownGrace) {
         static final Timeouts DEFAULTS = new Timeouts(null, null, null, null, null);
     }
@@ -36,7 +42,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null, null);
     }
 
     static final String USAGE = """
@@ -57,6 +63,10 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --access-log FILE       append a line per request to FILE ("-": standard output);
                                       SIGUSR1 reopens FILE (after logrotate moved it)
               --access-log-format F   common, combined (default) or json
+              --metrics-port N        serve GET /metrics (Prometheus text) on port N, a listener
+                                      of its own; also turns on the JFR events jepoll.Request and
+                                      jepoll.Connection (off unless a recording enables them)
+              --metrics-host ADDR     address of the metrics listener (default 127.0.0.1)
               --trace                 print every step of the event loop: epoll_wait, events,
                                       accept4, reads, sends, epoll_ctl, timers, closes
               --virtual-threads       run the handler on virtual threads

@@ -348,6 +348,40 @@ class CommandProcessTest {
         assertThat(out.trim()).startsWith("jepoll: cannot start: cannot open the access log /no/such/directory/access.log").doesNotContain("\n");
     }
 
+    /** --metrics-port: GET /metrics on a listener of its own counts what the server answered. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--transport=epoll", "--transport=nio", "--transport=threads"})
+    void metricsPortServesThePrometheusText(String flag) throws Exception {
+        Running r = start(flag, "--metrics-port", "0");
+        String line = r.output().poll(10, TimeUnit.SECONDS);
+        Matcher m = Pattern.compile("jepoll: metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(String.valueOf(line));
+        assertThat(m.matches()).as("the metrics line, got: %s", line).isTrue();
+        int metricsPort = Integer.parseInt(m.group(1));
+        assertThat(metricsPort).isNotEqualTo(r.port());
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            client.send(request(r.port(), "/").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> scrape = client.send(request(metricsPort, "/metrics").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(scrape.body()).contains("jepoll_requests_total{method=\"GET\",status_class=\"2xx\"} 1\n",
+                    "# TYPE jepoll_request_duration_seconds histogram\n", "jepoll_connections_accepted_total 1\n");
+            assertThat(client.send(request(r.port(), "/metrics").build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .as("the application's port answers as before").isEqualTo("Hello, world!");
+        }
+        stopsGracefully(r.process());
+    }
+
+    @Test
+    void aMetricsPortInUseIsAOneLineErrorWithExitCode1() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Process p = launch("--host", "127.0.0.1", "--port", "0", "--metrics-port", String.valueOf(taken.getLocalPort()));
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(out.trim()).startsWith("jepoll: cannot start the metrics listener: address already in use").doesNotContain("\n");
+        }
+    }
+
     /**
      * A second server on a taken port must fail, whatever its loop count: with several loops
      * every listener sets SO_REUSEPORT, which would otherwise let it silently share the port.

@@ -38,7 +38,14 @@ class OptionParserTest {
                 "--proxy-protocol", "--health-path", "/healthz", "--drain=2s");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
                 Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true,
-                null, "/healthz", Duration.ofSeconds(2), null));
+                null, "/healthz", Duration.ofSeconds(2), null, null));
+    }
+
+    @Test
+    void metricsTakeAPortAndAHostThatDefaultsToLoopback() throws Exception {
+        assertThat(OptionParser.parse().metrics()).isNull();
+        assertThat(OptionParser.parse("--metrics-port", "9100").metrics()).isEqualTo(new Options.MetricsPort("127.0.0.1", 9100));
+        assertThat(OptionParser.parse("--metrics-port=0", "--metrics-host", "::").metrics()).isEqualTo(new Options.MetricsPort("::", 0));
     }
 
     @Test
@@ -104,6 +111,8 @@ class OptionParserTest {
             "--gzip,--gzip-level,0          | --gzip-level must be between 1 and 9, not 0",
             "--gzip,--gzip-min-size,-1      | --gzip-min-size must be between 0 and 2147483647 bytes, not -1",
             "--gzip=yes                     | --gzip takes no value",
+            "--metrics-port,99999           | --metrics-port must be between 0 and 65535, not 99999",
+            "--metrics-host,0.0.0.0         | --metrics-host needs --metrics-port",
     })
     void badCommandLinesGiveOneLineAndExitCode2(String args, String message) throws Exception {
         String[] argv = args.split(",");

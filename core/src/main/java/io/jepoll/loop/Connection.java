@@ -481,6 +481,7 @@ public final class Connection extends IoHandle {
     void closeFor(String why) {
         if (state == State.CLOSED) return;
         if (loop.trace != null) loop.trace.closed(loop.index(), socket.id(), why);
+        if (loop.listener != null) closing(why);
         moveTo(State.CLOSED);
         loop.wheel.cancel(this);
         if (loop.scratchOwner == this) {
@@ -500,6 +501,15 @@ public final class Connection extends IoHandle {
             } catch (RuntimeException | Error e) {
                 LoopLog.error("connection handler failed in onClosed", e);
             }
+        }
+    }
+
+    /** Tells the loop's listener, which must not make the close fail. */
+    private void closing(String why) {
+        try {
+            loop.listener.closing(this, why);
+        } catch (RuntimeException | Error e) {
+            LoopLog.error("connection listener failed", e);
         }
     }
 

@@ -36,6 +36,7 @@ public final class EventLoop implements Executor {
     Connection scratchOwner;
     final TimerWheel wheel;
     final Tracer trace;             // null unless tracing: every use is behind a null test
+    final ConnectionListener listener; // null unless set: told of accepts and closes
 
     private final int index;
     private final Protocol protocol;
@@ -51,6 +52,10 @@ public final class EventLoop implements Executor {
     private long now;                 // milliseconds, monotonic, refreshed once per iteration
     /** When the loop last woke up to work (ms, loop clock); 0 while it waits in poll. Read by the watchdog. */
     private volatile long busySince;
+    private long wokeNanos;           // System.nanoTime() when the loop last returned from poll: a busy turn starts
+    private final long startNanos = System.nanoTime();
+    /** What {@link #stats()} reports: written by this loop only (see {@link LoopCounters}). */
+    final LoopCounters counters = new LoopCounters(LoopStats.SLOTS);
     private boolean accepting = true;
     private long shutdownDeadline = -1;
 
@@ -61,6 +66,7 @@ public final class EventLoop implements Executor {
         this.protocol = protocol;
         this.edge = config.trigger() == Trigger.EDGE;
         this.trace = config.tracer();
+        this.listener = config.connectionListener();
         this.poller = config.backend().newPoller(config.maxEvents());
         this.readBuffer = new byte[config.readBufferSize()];
         this.scratch = new ByteBuf(config.readBufferSize());
@@ -85,6 +91,14 @@ public final class EventLoop implements Executor {
 
     /** {@return the loop's clock in milliseconds (monotonic, not the wall clock; refreshed once per iteration)} */
     public long now() { return now; }
+
+    /**
+     * {@link System#nanoTime()} as read when this turn of the loop began (its return from poll): a clock that
+     * costs nothing to read, with the resolution of one turn. Call it on the loop thread.
+     *
+     * @return nanoseconds, on the scale of {@code System.nanoTime()}
+     */
+    public long turnNanos() { return wokeNanos; }
 
     private long wallBase = System.currentTimeMillis(), wallBaseNow = now;
 
@@ -124,6 +138,7 @@ public final class EventLoop implements Executor {
     }
 
     private void run() {
+        wokeNanos = System.nanoTime(); // the thread is working from its start until its first wait
         int failures = 0; // consecutive iterations that threw
         try {
             while (shutdownDeadline < 0 || (liveCount > 0 && now < shutdownDeadline)) {
@@ -152,15 +167,15 @@ public final class EventLoop implements Executor {
             int left = (int) Math.max(0, shutdownDeadline - now);
             timeout = timeout < 0 ? left : Math.min(timeout, left);
         }
+        // Two clock reads a turn, not one: the busy time a scrape reports is the time between them.
+        long waitFrom = System.nanoTime();
+        counters.add(LoopStats.BUSY_NANOS, waitFrom - wokeNanos);
         busySince = 0;
-        if (trace == null) {
-            poller.poll(timeout);
-        } else {
-            long t0 = System.nanoTime();
-            int ready = poller.poll(timeout);
-            trace.polled(index, ready, System.nanoTime() - t0, timeout);
-        }
-        now = clock();
+        int ready = poller.poll(timeout);
+        long woke = System.nanoTime();
+        if (trace != null) trace.polled(index, ready, woke - waitFrom, timeout);
+        wokeNanos = woke;
+        now = woke / 1_000_000; // clock(), without reading it again
         busySince = now;
         poller.dispatch();
         for (Listener l : listeners) if (l.ready && accepting) l.acceptBatch();
@@ -208,9 +223,11 @@ public final class EventLoop implements Executor {
         if (live != null) live.prevLive = c;
         live = c;
         liveCount++;
+        counters.add(LoopStats.ACCEPTED, 1);
         try {
             if (config.tcpNoDelay()) s.setNoDelay(true);
             if (config.receiveBuffer() > 0 || config.sendBuffer() > 0) s.setBuffers(config.receiveBuffer(), config.sendBuffer());
+            if (listener != null) listener.opened(c);
             c.attach(protocol.open(c));
             c.register();
         } catch (RuntimeException e) {
@@ -247,6 +264,16 @@ public final class EventLoop implements Executor {
                 c = next;
             }
         });
+    }
+
+    /**
+     * What this loop has done since it started, read without stopping it: safe from any thread.
+     *
+     * @return the loop's figures now
+     */
+    public LoopStats stats() {
+        return new LoopStats(index, liveCount, counters.get(LoopStats.ACCEPTED), counters.get(LoopStats.PAUSED_AT_LIMIT),
+                counters.get(LoopStats.PAUSED_FOR_RESOURCES), counters.get(LoopStats.BUSY_NANOS), System.nanoTime() - startNanos);
     }
 
     /** Milliseconds the loop has been busy without returning to poll, or 0 when it is waiting. */

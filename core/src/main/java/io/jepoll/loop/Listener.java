@@ -32,7 +32,7 @@ final class Listener extends IoHandle {
         ready = false;
         for (int i = 0; i < ACCEPTS_PER_WAKEUP && !paused; i++) {
             if (!loop.group.tryReserveConnection()) {
-                pause();
+                pause(LoopStats.PAUSED_AT_LIMIT);
                 return;
             }
             Socket s = socket.accept();
@@ -51,7 +51,7 @@ final class Listener extends IoHandle {
                         LoopLog.warn("accept: " + f.detail() + ", pausing accepts for " + RETRY_MILLIS + " ms");
                         warned = true;
                     }
-                    pause();
+                    pause(LoopStats.PAUSED_FOR_RESOURCES);
                 }
                 return; // OTHER: the next poll reports the listener again
             }
@@ -62,9 +62,11 @@ final class Listener extends IoHandle {
         // next poll reports it again after the other sockets had their turn.
     }
 
-    private void pause() {
+    /** Stops watching the socket for a while; {@code cause} is the loop's counter of such pauses. */
+    private void pause(int cause) {
         if (paused) return;
         paused = true;
+        loop.counters.add(cause, 1);
         if (loop.trace != null) loop.trace.interest(loop.index(), socket.id(), Interest.READ, 0);
         loop.poller.modify(socket, 0);
         loop.wheel.schedule(this, loop.now() + RETRY_MILLIS);

@@ -19,10 +19,12 @@ package io.jepoll.loop;
  * @param maxConnections  open connections per group; accepting pauses at the limit
  * @param stallWarnMillis warn (with the loop's stack) when a loop is busy this long without polling
  * @param tracer          reports every step of the loops ({@code --trace}); null: off, at no cost
+ * @param connectionListener told of every accept and close; null: none, at the cost of a null test
  */
 public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, int edgeReadBudget,
                          int maxEvents, boolean tcpNoDelay, boolean tcpCork, int receiveBuffer,
-                         int sendBuffer, int backlog, int maxConnections, long stallWarnMillis, Tracer tracer) {
+                         int sendBuffer, int backlog, int maxConnections, long stallWarnMillis, Tracer tracer,
+                         ConnectionListener connectionListener) {
 
     /**
      * Checks every bound and that the backend runs here.
@@ -89,6 +91,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
         private int maxConnections = 100_000;
         private long stallWarnMillis = 1000;
         private Tracer tracer;
+        private ConnectionListener connectionListener;
 
         private Builder() {}
 
@@ -106,6 +109,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
             maxConnections = c.maxConnections;
             stallWarnMillis = c.stallWarnMillis;
             tracer = c.tracer;
+            connectionListener = c.connectionListener;
         }
 
         /**
@@ -195,6 +199,14 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
         public Builder tracer(Tracer t) { tracer = t; return this; }
 
         /**
+         * Tells {@code l} of every connection accepted and closed.
+         *
+         * @param l the listener, or null for none
+         * @return this builder
+         */
+        public Builder connectionListener(ConnectionListener l) { connectionListener = l; return this; }
+
+        /**
          * Checks the settings together.
          *
          * @return the configuration
@@ -202,7 +214,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
          */
         public LoopConfig build() {
             return new LoopConfig(backend, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork,
-                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis, tracer);
+                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis, tracer, connectionListener);
         }
     }
 }

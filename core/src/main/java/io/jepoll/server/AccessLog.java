@@ -189,11 +189,12 @@ public final class AccessLog implements AutoCloseable {
     ExchangeObserver observer() { return this::record; }
 
     /** On a serving thread: copies what the line needs (the request is only valid now), queues it. */
-    private void record(Request req, int status, long bodyBytes, long startNanos, InetSocketAddress remote) {
+    private void record(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
         AccessLogWriter w = writer;
         if (w == null) return;
-        long micros = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1000;
+        long micros = startNanos == 0 ? 0 : Math.max(0, System.nanoTime() - startNanos) / 1000;
         long now = System.currentTimeMillis();
+        InetSocketAddress remote = client.remoteAddress();
         java.net.InetAddress address = remote == null ? null : remote.getAddress();
         w.offer(req == null
                 ? new AccessLogEntry(now, address, null, null, 0, status, bodyBytes, micros, null, null)

@@ -29,7 +29,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * One connection on its own thread, blocking: read → parse → handler → encode → write.
  * Responses to the requests found in one read leave in one write, as on the event loops.
  */
-final class BlockingConnection implements Runnable {
+final class BlockingConnection implements Runnable, Request.AddressSource {
     private final HttpRuntime rt;
     private final Socket socket;
     private final BlockingEngine engine;
@@ -66,11 +66,14 @@ final class BlockingConnection implements Runnable {
 
     @Override
     public void run() {
+        String why = "the exchange is over";
         try {
             serve();
         } catch (IOException | RuntimeException e) {
             // the peer vanished or the socket was closed by shutdown: nothing to answer
+            why = "failed: " + e;
         } finally {
+            if (rt.connectionEvents != null) rt.connectionEvents.closing(peer, why);
             close();
             engine.finished(this);
         }
@@ -104,6 +107,7 @@ final class BlockingConnection implements Runnable {
                 n = pending > 0 ? pending : in.read(buf);
                 pending = 0;
             } catch (SocketTimeoutException e) {
+                rt.timedOut(-1, !parser.inProgress() ? Metrics.Timeout.IDLE : inBody ? Metrics.Timeout.BODY : Metrics.Timeout.HEADER);
                 if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW, parser.request());
                 return;
             }
@@ -162,6 +166,7 @@ final class BlockingConnection implements Runnable {
             try {
                 n = in.read(buf);
             } catch (SocketTimeoutException e) {
+                rt.timedOut(-1, Metrics.Timeout.HEADER);
                 return null;
             }
             if (n < 0) return null;
@@ -196,7 +201,7 @@ final class BlockingConnection implements Runnable {
             return send(a, file, body, os, out);
         } finally { // a body that failed halfway is reported too, with the bytes that left
             if (rt.observer != null) {
-                rt.exchanged(req, a.response().status(), body == null ? a.bodyBytes() : body.bodyBytes(), start, peer());
+                rt.exchanged(-1, req, a.response().status(), body == null ? a.bodyBytes() : body.bodyBytes(), start, this);
             }
         }
     }
@@ -227,6 +232,9 @@ final class BlockingConnection implements Runnable {
             if (engine.isStopping()) body.signals.finish(); // closeIfIdle may have looked before the field was set
             try {
                 r.writer().writeTo(body); // an exception here leaves the body unterminated: the client sees it fail
+            } catch (RuntimeException | Error e) {
+                rt.handlerFailed();
+                throw e;
             } finally {
                 streaming = null;
             }
@@ -284,15 +292,14 @@ final class BlockingConnection implements Runnable {
 
     private void refuse(OutputStream os, OutputBuffer out, int status, String reason, Request failed) throws IOException {
         int bodyBytes = ExchangePolicy.refuse(status, reason, out);
-        if (rt.observer != null) rt.exchanged(failed.isParsed() ? failed : null, status, bodyBytes, 0, peer());
+        if (rt.observer != null) rt.exchanged(-1, failed.isParsed() ? failed : null, status, bodyBytes, 0, this);
         flush(os, out);
         socket.shutdownOutput();
     }
 
     /** The client's address: from the PROXY header, else the socket's (java.net.Socket keeps it: no system call). */
-    private InetSocketAddress peer() {
-        return peer;
-    }
+    @Override
+    public InetSocketAddress remoteAddress() { return peer; }
 
     private static void flush(OutputStream os, OutputBuffer out) throws IOException {
         if (out.isEmpty()) return;

@@ -6,9 +6,11 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The model the tutorial starts from: blocking sockets and a thread per connection,
@@ -25,6 +27,8 @@ final class BlockingEngine implements Engine {
     private final Semaphore slots;
     private final Set<BlockingConnection> live = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    // Written by the acceptor thread, read by scrapes: rare events, so the simplest thread-safe counter.
+    private final LongAdder accepted = new LongAdder(), pausedAtLimit = new LongAdder(), pausedForResources = new LongAdder();
 
     BlockingEngine(HttpRuntime rt) throws BindException {
         this.rt = rt;
@@ -62,7 +66,10 @@ final class BlockingEngine implements Engine {
     private void acceptLoop() {
         while (!stopping) {
             try {
-                slots.acquire(); // at the connection limit, stop accepting until one closes
+                if (!slots.tryAcquire()) { // at the connection limit, stop accepting until one closes
+                    pausedAtLimit.increment();
+                    slots.acquire();
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -73,6 +80,7 @@ final class BlockingEngine implements Engine {
                 slots.release();
                 if (stopping) return;
                 // Out of descriptors: back off briefly instead of spinning on a ready queue.
+                pausedForResources.increment();
                 HttpRuntime.LOG.log(System.Logger.Level.WARNING, "accept failed: " + e.getMessage());
                 try {
                     Thread.sleep(100);
@@ -81,6 +89,8 @@ final class BlockingEngine implements Engine {
                 }
                 continue;
             }
+            accepted.increment();
+            if (rt.connectionEvents != null) rt.connectionEvents.opened((InetSocketAddress) s.getRemoteSocketAddress());
             BlockingConnection c = new BlockingConnection(rt, s, this, threads);
             live.add(c); // after the thread exists (shutdown joins it), before it runs (it removes itself)
             c.start();
@@ -98,6 +108,11 @@ final class BlockingEngine implements Engine {
 
     @Override
     public int connectionCount() { return live.size(); }
+
+    @Override
+    public ConnectionFigures connectionFigures() {
+        return new ConnectionFigures(live.size(), accepted.sum(), pausedAtLimit.sum(), pausedForResources.sum(), List.of());
+    }
 
     @Override
     public boolean isStopping() { return stopping; }

@@ -8,6 +8,9 @@ interface Engine {
 
     int connectionCount();
 
+    /** Connections open and accepted, accept pauses, loads: for {@link Metrics}, from any thread. */
+    ConnectionFigures connectionFigures();
+
     boolean isStopping();
 
     /** Stop accepting, let requests in flight finish within {@code graceMillis}, close the rest, return when done. */

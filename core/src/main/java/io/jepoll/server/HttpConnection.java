@@ -113,6 +113,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         process(c, buf, off, off + len);
+        rt.settleDurations(c.loop()); // what this read answered leaves when it returns
     }
 
     /** Parses and answers requests in {@code buf[off, end)} until done, or until it must wait. */
@@ -229,7 +230,7 @@ final class HttpConnection implements ConnectionHandler {
         // Held locally: responding can close the connection (a write fails), and onClosed drops
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
-        long start = rt.exchangeStart();
+        long start = rt.exchangeStart(c.loop());
         if (answeredHealthCheck(c, req, p, start)) return;
         Handler h = rt.handler;
         boolean offLoop = rt.offLoop;
@@ -252,6 +253,7 @@ final class HttpConnection implements ConnectionHandler {
                         p.reset();
                         resume(c);
                     }
+                    rt.settleDurations(c.loop());
                 });
             });
             return;
@@ -292,7 +294,7 @@ final class HttpConnection implements ConnectionHandler {
         else send(c, a.encode(now, out(c)));
         if (file != null) sendFileParts(c, a, file);
         if (rt.observer != null && !(a.streamed() && c.isOpen())) { // a body still to stream is reported when it ends
-            rt.exchanged(req, a.response().status(), a.bodyBytes(), start, remoteAddress(c));
+            rt.exchanged(c.loop().index(), req, a.response().status(), a.bodyBytes(), start, client(c));
         }
         if (!c.isOpen()) { // the client is gone: no body to stream
             moveTo(c, Phase.IDLE);
@@ -300,7 +302,7 @@ final class HttpConnection implements ConnectionHandler {
         }
         if (a.streamed()) {
             stream = new StreamedBody(rt, c, a.chunked(), a.keepAlive(), this::streamDone);
-            if (rt.observer != null) stream.observe(req, a.response().status(), start, remoteAddress(c));
+            if (rt.observer != null) stream.observe(req, a.response().status(), start, remoteAddress(c)); // before a close hides it
             moveTo(c, Phase.STREAMING);
             stream.start(r.writer());
             return true;
@@ -327,6 +329,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         resume(c); // arms the idle deadline, or parses what arrived meanwhile
+        rt.settleDurations(c.loop());
     }
 
     private void refuse(Connection c, int status, String reason) {
@@ -336,11 +339,14 @@ final class HttpConnection implements ConnectionHandler {
         int bodyBytes = ExchangePolicy.refuse(status, reason, out(c));
         if (rt.observer != null) {
             Request req = failed != null && failed.request().isParsed() ? failed.request() : null;
-            rt.exchanged(req, status, bodyBytes, 0, remoteAddress(c));
+            rt.exchanged(c.loop().index(), req, status, bodyBytes, 0, client(c));
         }
         send(c, null);
         c.closeAfterWrite();
     }
+
+    /** The client's address for an observer, looked up only if it asks: the loop's one source, bound to this connection. */
+    private Request.AddressSource client(Connection c) { return rt.local(c.loop()).peer.of(c, this); }
 
     /** The loop's encode buffer (empty between uses). */
     private OutputBuffer out(Connection c) { return rt.local(c.loop()).out; }
@@ -392,19 +398,32 @@ final class HttpConnection implements ConnectionHandler {
         if (stream != null) stream.drained();
         armDeadline(c); // the write deadline is over: back to the phase's own
         if (!phase.inFlight()) resume(c);
+        rt.settleDurations(c.loop());
     }
 
     @Override
     public void onTimeout(Connection c) {
         if (c.isTraced()) c.trace(c.isWriteBlocked() ? "write timeout: the client stopped reading" : timeoutName(phase));
+        int loop = c.loop().index();
         if (c.isWriteBlocked()) { // the client stopped reading its response
+            rt.timedOut(loop, Metrics.Timeout.WRITE);
             c.close();
             return;
         }
         switch (phase) {
-            case HEAD -> refuse(c, 408, ExchangePolicy.HEAD_TOO_SLOW);
-            case BODY -> refuse(c, 408, ExchangePolicy.BODY_STALLED);
-            case IDLE, HANDLER, STREAMING -> c.close(); // idle keep-alive (the others arm no deadline)
+            case HEAD -> {
+                rt.timedOut(loop, Metrics.Timeout.HEADER);
+                refuse(c, 408, ExchangePolicy.HEAD_TOO_SLOW);
+            }
+            case BODY -> {
+                rt.timedOut(loop, Metrics.Timeout.BODY);
+                refuse(c, 408, ExchangePolicy.BODY_STALLED);
+            }
+            case IDLE -> {
+                rt.timedOut(loop, Metrics.Timeout.IDLE);
+                c.close();
+            }
+            case HANDLER, STREAMING -> c.close(); // they arm no deadline
         }
     }
 

@@ -5,7 +5,6 @@ import io.jepoll.http.DeflaterPool;
 import io.jepoll.http.Request;
 import io.jepoll.http.Response;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 
 /** What every connection of one server shares: settings, the handler, the virtual-thread executor, the deflaters. */
@@ -26,8 +25,12 @@ final class HttpRuntime {
     final Router router;         // the handler, when it is a router that places each route itself; else null
     final boolean offLoop;       // every call runs on a virtual thread (virtualThreads, or a blocking handler)
     final Executor executor;
-    /** Told of every exchange (the access log); null when nothing listens: the engines test it and skip all. */
+    /** Told of every exchange (metrics, JFR, the access log); null when nothing listens: the engines test it and skip all. */
     final ExchangeObserver observer;
+    /** The counters, null unless metrics are on: the engines test it where a deadline fires. */
+    final ServerMetrics metrics;
+    /** Told of every connection accepted and closed (JFR), null when nothing listens. */
+    final ConnectionEvents connectionEvents;
     final long idleMillis, headerMillis, bodyMillis, writeMillis;
     final Health health;                 // the health path and the drain state, asked before the handler
     volatile Engine engine;
@@ -35,13 +38,15 @@ final class HttpRuntime {
     private final LoopLocal[] locals;    // one per loop, each touched only by its loop's thread
     private final DeflaterPool[] deflaters; // one per loop, or one for the blocking engine; empty when off
 
-    HttpRuntime(ServerConfig config, Handler handler, Executor executor, ExchangeObserver observer) {
+    HttpRuntime(ServerConfig config, Handler handler, Executor executor, Observers observers) {
         this.config = config;
         this.handler = BlockingHandler.unwrap(handler);
         this.offLoop = config.virtualThreads() || handler instanceof BlockingHandler;
         this.router = !offLoop && handler instanceof Router r ? r : null; // on a virtual thread, it all runs there
         this.executor = executor;
-        this.observer = observer;
+        this.metrics = observers.metrics();
+        this.connectionEvents = observers.connections();
+        this.observer = ExchangeObserver.all(observers.metrics(), observers.requests(), observers.accessLog());
         this.idleMillis = config.idleTimeout().toMillis();
         this.headerMillis = config.headerTimeout().toMillis();
         this.bodyMillis = config.bodyTimeout().toMillis();
@@ -101,15 +106,26 @@ final class HttpRuntime {
     }
 
     /**
-     * The one point where an engine says an exchange is complete (see {@link ExchangeObserver}); called only
-     * when {@link #observer} is set. The remote is the request's own when the engine recorded it, else the peer.
+     * What listens to a server, each null when off.
+     *
+     * @param metrics     the counters
+     * @param requests    JFR's request events
+     * @param connections JFR's connection events
+     * @param accessLog   the access log's observer
      */
-    void exchanged(Request req, int status, long bodyBytes, long startNanos, InetSocketAddress peer) {
-        InetSocketAddress remote = req != null && req.remoteAddress() != null ? req.remoteAddress() : peer;
-        observer.exchanged(req, status, bodyBytes, startNanos, remote);
+    record Observers(ServerMetrics metrics, ExchangeObserver requests, ConnectionEvents connections, ExchangeObserver accessLog) {
+        static final Observers NONE = new Observers(null, null, null, null);
     }
 
-    /** When the handler is about to run, for the exchange's duration: read only when something observes. */
+    /**
+     * The one point where an engine says an exchange is complete (see {@link ExchangeObserver}); called only
+     * when {@link #observer} is set. {@code startNanos} is {@code exchangeStart}'s, or 0 for a refusal.
+     */
+    void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
+        observer.exchanged(loop, req, status, bodyBytes, startNanos, client);
+    }
+
+    /** A blocking engine's thread: the handler is about to run; the clock is read only when something observes. */
     long exchangeStart() { return observer == null ? 0 : System.nanoTime(); }
 
     /**
@@ -117,6 +133,30 @@ final class HttpRuntime {
      * keep-alive clients reconnect, through their balancer, to an instance that stays; and while stopping.
      */
     boolean closingConnections() { return health.isDraining() || stopping(); }
+
+    /**
+     * An event loop: when the exchange began, for its duration: the start of the loop's turn, which the loop read
+     * already (two clock reads per request would cost more than every counter together on a pipelined load).
+     */
+    long exchangeStart(io.jepoll.loop.EventLoop loop) { return observer == null ? 0 : loop.turnNanos(); }
+
+    /**
+     * On an event loop, at the end of a callback or task that may have reported exchanges: their durations end
+     * here, just before the loop hands their responses to the kernel (one clock read for all of them).
+     */
+    void settleDurations(io.jepoll.loop.EventLoop loop) {
+        if (metrics != null) metrics.settle(loop.index());
+    }
+
+    /** On the serving thread: a deadline fired (counted when metrics are on). */
+    void timedOut(int loop, Metrics.Timeout kind) {
+        if (metrics != null) metrics.timedOut(loop, kind);
+    }
+
+    /** A handler or a body writer failed (counted when metrics are on); any thread. */
+    void handlerFailed() {
+        if (metrics != null) metrics.handlerFailed();
+    }
 
     /** Calls the server's handler, wherever this thread is; see {@link #call(Handler, Request)}. */
     Response call(Request req) {
@@ -136,6 +176,7 @@ final class HttpRuntime {
             if (e instanceof VirtualMachineError vme) throw vme;
             LOG.log(System.Logger.Level.ERROR, "handler failed for " + req, e);
         }
+        handlerFailed();
         return INTERNAL_ERROR;
     }
 

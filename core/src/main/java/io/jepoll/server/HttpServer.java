@@ -33,17 +33,21 @@ public final class HttpServer implements AutoCloseable {
     private final HttpRuntime runtime;
     private final ExecutorService virtualThreads;
     private final AccessLog accessLog; // null when none; this server closes it
+    private final ServerMetrics metrics; // null unless metrics are on
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1); // close() began: a drain ends
     private final Health health;
     private volatile boolean closed;
 
-    private HttpServer(ServerConfig config, Handler handler, AccessLog accessLog) throws BindException {
+    private HttpServer(ServerConfig config, Handler handler, AccessLog accessLog, boolean metricsOn) throws BindException {
         this.config = config;
         this.accessLog = accessLog;
+        this.metrics = metricsOn ? new ServerMetrics(config.transport().isEventDriven() ? config.loops() : 0) : null;
+        JfrSupport.Events jfr = metricsOn ? JfrSupport.events() : null;
         if (accessLog != null) accessLog.start(); // before the first exchange; a file that cannot be opened fails here
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jepoll-handler-", 0).factory());
-        this.runtime = new HttpRuntime(config, handler, virtualThreads, accessLog == null ? null : accessLog.observer());
+        this.runtime = new HttpRuntime(config, handler, virtualThreads,
+                new HttpRuntime.Observers(metrics, jfr, jfr, accessLog == null ? null : accessLog.observer()));
         this.health = runtime.health;
         try {
             this.engine = config.transport().isEventDriven() ? new LoopEngine(runtime) : new BlockingEngine(runtime);
@@ -69,6 +73,18 @@ public final class HttpServer implements AutoCloseable {
 
     /** {@return open connections right now, across every loop or thread} */
     public int connectionCount() { return engine.connectionCount(); }
+
+    /**
+     * What the server has done since it started: requests, durations, refusals, timeouts, connections, each loop's
+     * load. Safe from any thread, at any time; it does not stop the loops (each figure is read as it is).
+     *
+     * @return a snapshot; {@link Metrics#prometheusText()} is its Prometheus text
+     * @throws IllegalStateException when the server was built without {@link Builder#metrics(boolean)}
+     */
+    public Metrics metrics() {
+        if (metrics == null) throw new IllegalStateException("metrics are off: build the server with metrics(true)");
+        return metrics.snapshot(engine.connectionFigures(), accessLog == null ? 0 : accessLog.dropped());
+    }
 
     /**
      * Starts draining: the health path (see {@link Builder#healthPath(String)}) answers 503 from now on, so a load
@@ -179,6 +195,7 @@ public final class HttpServer implements AutoCloseable {
         private AccessLog accessLog;
         private String healthPath;
         private io.jepoll.http.Compression compression;
+        private boolean metrics;
 
         private Builder() {}
 
@@ -421,6 +438,17 @@ public final class HttpServer implements AutoCloseable {
         public Builder compression(io.jepoll.http.Compression compression) { this.compression = compression; return this; }
 
         /**
+         * Counts what the server does, for {@link HttpServer#metrics()} (and a Prometheus endpoint:
+         * {@link MetricsEndpoint}), and emits the JFR events {@code jepoll.Request} and {@code jepoll.Connection}
+         * (off unless a recording enables them; only where the runtime has the module {@code jdk.jfr}). The
+         * counters are kept per event loop without locks. Default: off, and then the engines spend nothing on it.
+         *
+         * @param on whether to count
+         * @return this builder
+         */
+        public Builder metrics(boolean on) { this.metrics = on; return this; }
+
+        /**
          * The settings as {@link #start()} would use them, without starting (socket activation's descriptors
          * included, but not taken).
          *
@@ -458,7 +486,7 @@ public final class HttpServer implements AutoCloseable {
             if (handler == null) throw new IllegalStateException("a handler is required");
             ServerConfig c = config();
             if (c.listenFds().size() > listenFds.size()) SocketActivation.take(); // no other server takes them again
-            return new HttpServer(c, handler, accessLog);
+            return new HttpServer(c, handler, accessLog, metrics);
         }
     }
 }

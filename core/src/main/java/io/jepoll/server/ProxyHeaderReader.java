@@ -63,7 +63,10 @@ final class ProxyHeaderReader implements ConnectionHandler {
     public void onReadEnd(Connection c) { refuse(c, "EOF before a complete PROXY header"); }
 
     @Override
-    public void onTimeout(Connection c) { refuse(c, "PROXY header deadline"); }
+    public void onTimeout(Connection c) {
+        rt.timedOut(c.loop().index(), Metrics.Timeout.HEADER); // the header timeout, from the accept
+        refuse(c, "PROXY header deadline");
+    }
 
     @Override
     public void onShutdown(Connection c) { c.close(); } // nothing was asked yet

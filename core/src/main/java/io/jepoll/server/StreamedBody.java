@@ -35,7 +35,7 @@ final class StreamedBody extends BodyStream {
     private Request request;
     private int status;
     private long startNanos;
-    private InetSocketAddress remote;
+    private Request.AddressSource client;
 
     StreamedBody(HttpRuntime rt, Connection c, boolean chunked, boolean keepAlive, Done done) {
         this.rt = rt;
@@ -51,7 +51,7 @@ final class StreamedBody extends BodyStream {
         this.request = req; // retained by the connection until the body ends (retainRequest), never reset before
         this.status = status;
         this.startNanos = startNanos;
-        this.remote = remote;
+        this.client = () -> remote; // asked when the body ends, when the connection may have closed
     }
 
     /** Loop: the body ended, well or not (aborted bodies too): the exchange is reported, once. */
@@ -59,7 +59,8 @@ final class StreamedBody extends BodyStream {
         Request req = request;
         if (req == null) return;
         request = null;
-        rt.exchanged(req, status, bodyBytes, startNanos, remote);
+        rt.exchanged(c.loop().index(), req, status, bodyBytes, startNanos, client);
+        rt.settleDurations(c.loop()); // it ends now, whatever the loop does next
     }
 
     void start(BodyWriter writer) {
@@ -73,6 +74,7 @@ final class StreamedBody extends BodyStream {
                 if (!aborted) HttpRuntime.LOG.log(System.Logger.Level.WARNING, "streamed body failed", e);
             } catch (RuntimeException | Error e) {
                 HttpRuntime.LOG.log(System.Logger.Level.ERROR, "streamed body writer failed", e);
+                rt.handlerFailed();
             }
             boolean result = ok;
             c.loop().execute(() -> {
