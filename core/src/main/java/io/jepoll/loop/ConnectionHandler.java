@@ -23,6 +23,13 @@ public interface ConnectionHandler {
     /** Everything queued earlier has been handed to the kernel; a paused writer may go on. */
     default void onDrained(Connection c) {}
 
+    /**
+     * The TLS handshake has finished (TLS connections only; before it the handler hears
+     * nothing, and the connection's timer is the handshake deadline). A handler arms its own
+     * deadline again here.
+     */
+    default void onSecured(Connection c) {}
+
     /** The deadline set with {@link Connection#setTimeout(long)} has passed. */
     void onTimeout(Connection c);
 

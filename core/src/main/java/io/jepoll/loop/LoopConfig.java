@@ -19,10 +19,12 @@ package io.jepoll.loop;
  * @param maxConnections  open connections per group; accepting pauses at the limit
  * @param stallWarnMillis warn (with the loop's stack) when a loop is busy this long without polling
  * @param tracer          reports every step of the loops ({@code --trace}); null: off, at no cost
+ * @param tls             TLS on every accepted connection; null: plaintext
  */
 public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, int edgeReadBudget,
                          int maxEvents, boolean tcpNoDelay, boolean tcpCork, int receiveBuffer,
-                         int sendBuffer, int backlog, int maxConnections, long stallWarnMillis, Tracer tracer) {
+                         int sendBuffer, int backlog, int maxConnections, long stallWarnMillis, Tracer tracer,
+                         io.jepoll.tls.TlsContext tls) {
 
     public LoopConfig {
         if (backend == null || trigger == null) throw new IllegalArgumentException("backend and trigger are required");
@@ -66,6 +68,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
         private int maxConnections = 100_000;
         private long stallWarnMillis = 1000;
         private Tracer tracer;
+        private io.jepoll.tls.TlsContext tls;
 
         private Builder() {}
 
@@ -83,6 +86,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
             maxConnections = c.maxConnections;
             stallWarnMillis = c.stallWarnMillis;
             tracer = c.tracer;
+            tls = c.tls;
         }
 
         public Builder backend(Backend b) { backend = b; return this; }
@@ -97,10 +101,12 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
         public Builder maxConnections(int n) { maxConnections = n; return this; }
         public Builder stallWarnMillis(long ms) { stallWarnMillis = ms; return this; }
         public Builder tracer(Tracer t) { tracer = t; return this; }
+        /** TLS on every accepted connection (null: plaintext). */
+        public Builder tls(io.jepoll.tls.TlsContext t) { tls = t; return this; }
 
         public LoopConfig build() {
             return new LoopConfig(backend, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork,
-                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis, tracer);
+                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis, tracer, tls);
         }
     }
 }
