@@ -38,4 +38,7 @@ public record ServerConfig(InetSocketAddress address, Transport transport, int l
 
     /** TCP_NODELAY on accepted sockets. */
     public boolean tcpNoDelay() { return loop.tcpNoDelay(); }
+
+    /** TLS on every connection, or null for plaintext. */
+    public io.jepoll.tls.TlsContext tls() { return loop.tls(); }
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * close the connection.
  */
 @ParameterizedClass
-@EnumSource(Mode.class)
+@MethodSource("io.jepoll.server.Mode#plaintext")
 class TimeoutTest {
     @Parameter
     Mode mode;
