@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -108,6 +107,21 @@ public final class TestCertificates {
         }
     }
 
+    /**
+     * Puts {@code id}'s PEM files at {@code dir}/cert.pem and {@code dir}/key.pem, replacing what is there: the files a
+     * context made by {@code TlsContext.pem(cert, key)} reads again on reload.
+     */
+    public static void install(Identity id, Path dir) throws IOException {
+        Files.copy(id.certificatePem(), dir.resolve("cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(id.keyPem(), dir.resolve("key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** {@link #install}, then a context of those files. */
+    public static TlsContext installed(Identity id, Path dir) throws IOException {
+        install(id, dir);
+        return TlsContext.pem(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+    }
+
     /** A client context that trusts exactly these certificates (and, with {@code clientIdentity}, presents that one). */
     public static SSLContext clientContext(Identity clientIdentity, X509Certificate... trusted) {
         try {
@@ -183,10 +197,4 @@ public final class TestCertificates {
         }
     }
 
-    /** The chain of a certificate as the server would send it, for assertions. */
-    public static List<X509Certificate> chainOf(Certificate[] certs) {
-        List<X509Certificate> out = new ArrayList<>();
-        for (Certificate c : certs) out.add((X509Certificate) c);
-        return out;
-    }
 }

@@ -8,7 +8,6 @@ import javax.net.ssl.SSLEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,17 +61,13 @@ class TlsContextTest {
 
     @Test
     void reloadSwapsTheCertificateAndABrokenFileKeepsTheOldOne() throws Exception {
-        TestCertificates.Identity first = TestCertificates.localhost();
-        TestCertificates.Identity second = TestCertificates.create("EC", "localhost", "dns:localhost,ip:127.0.0.1");
-        Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem");
-        Files.copy(first.certificatePem(), cert);
-        Files.copy(first.keyPem(), key);
-        TlsContext tls = TlsContext.pem(cert, key);
+        TestCertificates.Identity first = TestCertificates.localhost(), second = TestCertificates.create("EC", "localhost", null);
+        TlsContext tls = TestCertificates.installed(first, dir);
+        Path key = dir.resolve("key.pem");
         SSLContext before = tls.sslContext();
         assertThat(tls.certificates().getFirst().getSerialNumber()).isEqualTo(first.serial());
 
-        Files.copy(second.certificatePem(), cert, StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(second.keyPem(), key, StandardCopyOption.REPLACE_EXISTING);
+        TestCertificates.install(second, dir);
         tls.reload();
         assertThat(tls.certificates().getFirst().getSerialNumber()).isEqualTo(second.serial());
         assertThat(tls.sslContext()).isNotSameAs(before);
