@@ -61,6 +61,7 @@ public final class Main {
         Signals.onTerminate(stop::countDown);
         HttpServer server;
         TracePrinter trace = null;
+        io.jepoll.tls.TlsContext tls = null;
         try {
             HttpServer.Builder b = HttpServer.builder()
                     .host(o.host()).port(o.port()).loops(o.loops())
@@ -78,18 +79,23 @@ public final class Main {
             if (t.body() != null) b.bodyTimeout(t.body());
             if (t.write() != null) b.writeTimeout(t.write());
             if (t.shutdownGrace() != null) b.shutdownGrace(t.shutdownGrace());
+            if (o.tls() != null) b.tls(tls = Https.context(o.tls()));
             server = b.start();
-        } catch (java.net.BindException | RuntimeException e) {
+        } catch (java.io.IOException e) { // a TLS file (a BindException is an IOException too)
+            err.println("jepoll: cannot start: " + (e instanceof java.net.BindException ? "" : "TLS: ") + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
         }
+        if (tls != null) Https.reloadOnHangup(tls, out, err);
         // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin.
         String host = server.config().address().getAddress().getHostAddress();
         if (host.contains(":")) host = "[" + host + "]";
         String model = o.transport().isEventDriven()
                 ? "trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT) + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
                 : "a thread per connection";
-        out.println("jepoll " + VERSION + " listening on http://" + host + ":" + server.port() + "/"
+        out.println("jepoll " + VERSION + " listening on " + (tls != null ? "https" : "http") + "://" + host + ":" + server.port() + "/"
                 + " (transport " + o.transport().label() + ", " + model
                 + ", " + switch (o.mode()) {
                     case ECHO -> "echo";

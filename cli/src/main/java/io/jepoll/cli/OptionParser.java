@@ -20,7 +20,8 @@ final class OptionParser {
     private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
             "--dir", "--index", "--max-age",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
-            "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace");
+            "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace",
+            "--tls-cert", "--tls-key", "--tls-keystore", "--tls-password-file", "--tls-client-ca");
 
     static Options parse(String... args) throws UsageException {
         Options d = Options.defaults();
@@ -36,6 +37,7 @@ final class OptionParser {
         String dir = null, index = null;
         boolean listing = false, dotfiles = false, symlinksOut = false;
         long maxAge = -1;
+        TlsFlags tls = new TlsFlags();
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -103,6 +105,7 @@ final class OptionParser {
                 case "--body-timeout" -> body = duration(name, value);
                 case "--write-timeout" -> write = duration(name, value);
                 case "--shutdown-grace" -> grace = duration(name, value);
+                case "--tls-cert", "--tls-key", "--tls-keystore", "--tls-password-file", "--tls-client-ca" -> tls.add(name, value);
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown option " + name + " (see --help)"
                         : "unexpected argument '" + arg + "' (see --help)");
@@ -129,7 +132,7 @@ final class OptionParser {
             throw new UsageException("--index, --dir-listing, --dotfiles, --follow-symlinks-out and --max-age need --dir");
         }
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
-                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action);
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, tls.options());
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

@@ -33,7 +33,7 @@ class OptionParserTest {
         Options o = OptionParser.parse("--host", "127.0.0.1", "--port=9000", "--loops", "3", "--trigger", "edge",
                 "--transport", "epoll", "--tcp-nodelay", "--tcp-cork", "--echo", "--log-requests", "--virtual-threads");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
-                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE));
+                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, null));
     }
 
     @Test
