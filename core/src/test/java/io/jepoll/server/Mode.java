@@ -12,9 +12,10 @@ import java.util.stream.Stream;
 
 /**
  * The ways a server can run: three event-loop modes and two blocking ones, each in plaintext and over TLS. The
- * socket suites (HttpServerTest, SmugglingTest, FaultTest, ShutdownTest, SocketFuzzTest, StaticFilesTest) run in
- * every one; the others in the plaintext ones ({@link #plaintext()}). A suite's clients come from here
- * ({@link #socket()}, {@link #uri}, {@link #httpClient()}, {@link #curl}), so one test body serves both.
+ * socket suites (HttpServerTest, SmugglingTest, FaultTest, ShutdownTest, SocketFuzzTest, StaticFilesTest) and
+ * PipelineTest and TimeoutTest run in every one, BackpressureTest in the six event-loop ones; the others in the
+ * plaintext ones ({@link #plaintext()}). A suite's clients come from here ({@link #socket()}, {@link #uri},
+ * {@link #httpClient()}, {@link #curl}), so one test body serves both.
  */
 public enum Mode {
     EPOLL_LEVEL(Transport.EPOLL, Trigger.LEVEL, false),

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * X-Id, so an answer given to the wrong request, or bytes of one leaking into the next, fail the comparison.
  */
 @ParameterizedClass
-@MethodSource("io.jepoll.server.Mode#plaintext")
+@EnumSource(Mode.class)
 class PipelineTest {
     @Parameter
     Mode mode;
