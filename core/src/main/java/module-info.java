@@ -11,7 +11,9 @@
  *       responses;</li>
  *   <li>{@link io.jepoll.loop}: the event loops for other protocols
  *       ({@link io.jepoll.loop.EventLoopGroup}, {@link io.jepoll.loop.Protocol},
- *       {@link io.jepoll.loop.ConnectionHandler}, {@link io.jepoll.loop.Connection}).</li>
+ *       {@link io.jepoll.loop.ConnectionHandler}, {@link io.jepoll.loop.Connection});</li>
+ *   <li>{@link io.jepoll.tls}: {@link io.jepoll.tls.TlsContext}, a server's certificates (PEM or
+ *       PKCS#12) as a JDK {@code SSLContext}, reloadable; it imports nothing else of jepoll.</li>
  * </ul>
  *
  * <p>{@code io.jepoll.sys}, the native calls, is not exported: raw descriptors and
@@ -31,4 +33,5 @@ module io.jepoll {
     exports io.jepoll.server;
     exports io.jepoll.http;
     exports io.jepoll.loop;
+    exports io.jepoll.tls;
 }

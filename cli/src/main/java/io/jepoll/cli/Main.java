@@ -69,6 +69,7 @@ public final class Main {
         HttpServer server;
         TracePrinter trace = null;
         AccessLog accessLog = null;
+        io.jepoll.tls.TlsContext tls = null;
         try {
             HttpServer.Builder b = HttpServer.builder()
                     .host(o.host()).port(o.port()).loops(o.loops())
@@ -97,9 +98,13 @@ public final class Main {
             if (t.body() != null) b.bodyTimeout(t.body());
             if (t.write() != null) b.writeTimeout(t.write());
             if (t.shutdownGrace() != null) b.shutdownGrace(t.shutdownGrace());
+            if (o.tls() != null) b.tls(tls = Https.context(o.tls()));
             server = b.start();
             started.set(server);
-        } catch (java.net.BindException | RuntimeException e) {
+        } catch (java.io.IOException e) { // a TLS file (a BindException is an IOException too)
+            err.println("jepoll: cannot start: " + (e instanceof java.net.BindException ? "" : "TLS: ") + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
         }
@@ -114,6 +119,7 @@ public final class Main {
             }
         }
         if (accessLog != null) Signals.onReopen(accessLog::reopen);
+        if (tls != null) Https.reloadOnHangup(tls, out, err);
         // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin. A passed socket
         // (epoll only) has only the address it was bound to.
         int passed = server.config().listenFds().size();
@@ -121,7 +127,7 @@ public final class Main {
         String model = o.transport().isEventDriven()
                 ? "trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT) + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
                 : "a thread per connection";
-        out.println("jepoll " + VERSION + " listening on http://" + host + ":" + server.port() + "/"
+        out.println("jepoll " + VERSION + " listening on " + (tls != null ? "https" : "http") + "://" + host + ":" + server.port() + "/"
                 + " (transport " + o.transport().label() + ", " + model
                 + (o.compression() == null ? "" : ", gzip") + ", " + switch (o.mode()) {
                     case ECHO -> "echo";

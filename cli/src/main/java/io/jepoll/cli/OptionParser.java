@@ -23,7 +23,8 @@ final class OptionParser {
             "--metrics-port", "--metrics-host",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
             "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace",
-            "--health-path", "--drain");
+            "--health-path", "--drain",
+            "--tls-cert", "--tls-key", "--tls-keystore", "--tls-password-file", "--tls-client-ca");
 
     static Options parse(String... args) throws UsageException {
         Options d = Options.defaults();
@@ -47,6 +48,7 @@ final class OptionParser {
         Integer gzipMinSize = null, gzipLevel = null;
         int metricsPort = -1;
         String metricsHost = null;
+        TlsFlags tls = new TlsFlags();
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -135,6 +137,7 @@ final class OptionParser {
                 case "--body-timeout" -> body = duration(name, value);
                 case "--write-timeout" -> write = duration(name, value);
                 case "--shutdown-grace" -> grace = duration(name, value);
+                case "--tls-cert", "--tls-key", "--tls-keystore", "--tls-password-file", "--tls-client-ca" -> tls.add(name, value);
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown option " + name + " (see --help)"
                         : "unexpected argument '" + arg + "' (see --help)");
@@ -175,7 +178,7 @@ final class OptionParser {
                 : new Options.MetricsPort(metricsHost == null ? Options.MetricsPort.DEFAULT_HOST : metricsHost, metricsPort);
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
                 maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile,
-                healthPath, drain, compression, metrics);
+                healthPath, drain, compression, metrics, tls.options());
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

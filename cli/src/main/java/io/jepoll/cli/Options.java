@@ -16,7 +16,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
                int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol,
                LogFile accessLog, String healthPath, Duration drain, io.jepoll.http.Compression compression,
-               MetricsPort metrics) {
+               MetricsPort metrics, Tls tls) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -35,6 +35,10 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
         static final String DEFAULT_HOST = "127.0.0.1"; // metrics say much about the traffic: not to the world by default
     }
 
+    /** --tls-* (null unless serving HTTPS): PEM pairs in order, and/or a PKCS#12 keystore; clientCa may be null. */
+    record Tls(java.util.List<java.nio.file.Path> certificates, java.util.List<java.nio.file.Path> keys,
+               java.nio.file.Path keyStore, java.nio.file.Path passwordFile, java.nio.file.Path clientCa) {}
+
     record Timeouts(Duration idle, Duration header, Duration body, Duration write, Duration shutdownGrace) {
         static final Timeouts DEFAULTS = new Timeouts(null, null, null, null, null);
     }
@@ -42,7 +46,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null, null);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null, null, null);
     }
 
     static final String USAGE = """
@@ -96,6 +100,14 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --max-headers N         header field count (default 100; more gets 431)
               --max-body-size N       request body (default 1m; larger gets 413)
               --max-connections N     open connections; accepting pauses at the limit (default 100000)
+
+            HTTPS (TLS 1.3 and 1.2; SIGHUP reloads the files for new connections):
+              --tls-cert FILE         certificate chain (PEM), the server's own first; with --tls-key
+              --tls-key FILE          its private key (PEM, unencrypted PKCS#8, RSA or EC); repeat the
+                                      pair for more names, chosen by the client's SNI
+              --tls-keystore FILE     a PKCS#12 keystore instead (every key entry in it)
+              --tls-password-file F   the keystore's password: the first line of F
+              --tls-client-ca FILE    require client certificates issued by these CAs (PEM)
 
             Timeouts (durations: 10s, 500ms, 2m; a bare number is seconds):
               --idle-timeout D        keep-alive connection with no request (default 60s)

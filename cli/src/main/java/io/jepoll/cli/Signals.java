@@ -30,4 +30,14 @@ final class Signals {
             // the signal does not exist here, or the JVM reserves it (-Xrs): the default applies
         }
     }
+
+    /** SIGHUP runs {@code action} (on the JVM's signal thread) instead of ending the process. */
+    @SuppressWarnings("sunapi")
+    static void onHangup(Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> action.run());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no SIGHUP here (or reserved): a reload needs a restart
+        }
+    }
 }

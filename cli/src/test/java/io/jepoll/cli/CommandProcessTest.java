@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timeout, and HTTP requests carry a timeout.
  */
 class CommandProcessTest {
-    private static final Pattern BANNER = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/ \\((transport \\w+, .*, (hello|echo|files from .*))\\)");
+    private static final Pattern BANNER = Pattern.compile("listening on https?://127\\.0\\.0\\.1:(\\d+)/ \\((transport \\w+, .*, (hello|echo|files from .*))\\)");
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
     record Running(Process process, int port, String banner, BlockingQueue<String> output) {}
@@ -484,5 +484,78 @@ class CommandProcessTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(new String(p.getInputStream().readAllBytes()).trim()).startsWith("jepoll: --trace shows the event loops");
+    }
+
+    /**
+     * HTTPS with a certificate made as the README says (openssl; skipped without it), then SIGHUP: a new certificate
+     * for new connections, and a broken key file that changes nothing but says so in one line.
+     */
+    @Test
+    void servesHttpsAndReloadsItsCertificateOnSighup() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jepoll-https");
+        java.nio.file.Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem");
+        org.junit.jupiter.api.Assumptions.assumeTrue(selfSigned(dir, "first"), "openssl is not installed");
+        Running r = start("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        assertThat(r.banner()).contains("listening on https://");
+        java.security.cert.X509Certificate first = pemCertificate(cert);
+        assertThat(servedCertificate(r.port(), first)).isEqualTo(first);
+
+        assertThat(selfSigned(dir, "second")).isTrue();
+        java.security.cert.X509Certificate second = pemCertificate(cert);
+        signal("HUP", r.process());
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).startsWith("jepoll: TLS reloaded: CN=localhost (serial " + second.getSerialNumber().toString(16));
+        assertThat(servedCertificate(r.port(), first, second)).isEqualTo(second);
+
+        java.nio.file.Files.writeString(key, "not a key\n");
+        signal("HUP", r.process());
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: TLS reload failed, still serving the previous certificate: "
+                + key + ": no -----BEGIN PRIVATE KEY----- block");
+        assertThat(servedCertificate(r.port(), first, second)).isEqualTo(second);
+        stopsGracefully(r.process());
+    }
+
+    /** The README's command: an EC P-256 certificate for localhost and 127.0.0.1; false when openssl is absent. */
+    private static boolean selfSigned(java.nio.file.Path dir, String name) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", "key.pem", "-out", "cert.pem", "-days", "30", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1").directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException absent) {
+            return false;
+        }
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("openssl req (" + name + ")").isTrue();
+        return p.exitValue() == 0;
+    }
+
+    private static java.security.cert.X509Certificate pemCertificate(java.nio.file.Path pem) throws Exception {
+        try (var in = java.nio.file.Files.newInputStream(pem)) {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    /** GET / over HTTPS on a new connection, trusting {@code trusted}; returns the certificate the server showed. */
+    private static java.security.cert.X509Certificate servedCertificate(int port, java.security.cert.X509Certificate... trusted) throws Exception {
+        java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        for (int i = 0; i < trusted.length; i++) anchors.setCertificateEntry("t" + i, trusted[i]);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(anchors);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null); // a new context: no session to resume
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ctx).build()) {
+            HttpResponse<String> resp = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/"))
+                    .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(resp.body()).isEqualTo("Hello, world!");
+            return (java.security.cert.X509Certificate) resp.sslSession().orElseThrow().getPeerCertificates()[0];
+        }
+    }
+
+    /** kill -SIG pid, for a child this test started. */
+    private static void signal(String name, Process p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).redirectErrorStream(true).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
     }
 }

@@ -49,7 +49,8 @@ public final class Connection extends IoHandle {
     }
 
     private final EventLoop loop;
-    private final Socket socket;
+    private final Socket socket;          // what is read and written: the kernel's socket, or TLS over it
+    private final Socket polled;          // what the poller watches: the kernel's socket
     private ConnectionHandler handler;
     private State state = State.OPEN;
 
@@ -68,6 +69,7 @@ public final class Connection extends IoHandle {
     Connection(EventLoop loop, Socket socket) {
         this.loop = loop;
         this.socket = socket;
+        this.polled = socket.polled();
     }
 
     void attach(ConnectionHandler h) { this.handler = h; }
@@ -88,6 +90,12 @@ public final class Connection extends IoHandle {
 
     /** {@return true once a close was asked for (or done): nothing more can be written} */
     public boolean isClosing() { return state != State.OPEN; }
+
+    /** {@return whether this connection speaks TLS (its bytes are plaintext all the same)} */
+    public boolean isSecure() { return socket instanceof TlsSocket; }
+
+    /** {@return the TLS session (protocol, cipher suite, peer certificates), or null on a plain connection} */
+    public javax.net.ssl.SSLSession tlsSession() { return socket.tlsSession(); }
 
     /** {@return the client's address (a system call each time on epoll: call it only when you need it); null once gone} */
     public InetSocketAddress remoteAddress() { return state == State.CLOSED ? null : socket.remoteAddress(); }
@@ -289,7 +297,7 @@ public final class Connection extends IoHandle {
             closeFor(r == Socket.FILE_FAILED ? "the file failed or shrank" : "send failed: the peer is gone");
             return;
         }
-        if (!queue.isEmpty()) {
+        if (!queue.isEmpty() || socket.holdsOutput()) {
             if (queue.bytes() < before) handler.onWriteBlocked(this); // progress: a stall deadline starts over
             return;
         }
@@ -338,12 +346,20 @@ public final class Connection extends IoHandle {
         while (true) {
             int n = socket.read(buf, 0, buf.length);
             if (loop.trace != null) loop.trace.read(loop.index(), socket.id(), n, buf.length);
+            if (socket.holdsOutput() && queue == null && n != Socket.GONE) {
+                block(); // TLS made records while reading (a handshake flight) that the kernel refused
+            }
             if (n > 0) {
                 handler.onRead(this, buf, 0, n);
                 flush();
                 if (state == State.CLOSED) return;
                 if (readPaused || queue != null || state == State.LINGERING) {
                     readReady = true; // stopped early: there may be more in the kernel
+                    return;
+                }
+                if (socket.hasBufferedInput()) { // TLS kept input that no readiness report will announce
+                    readReady = true;
+                    loop.readLater(this);
                     return;
                 }
                 if (!edge) return;
@@ -366,13 +382,25 @@ public final class Connection extends IoHandle {
                 flush();
                 return;
             } else if (n == Socket.AGAIN) {
-                readReady = false;
+                readReady = queue != null; // TLS output made while reading waits: read on once it has left
                 return;
             } else {
                 closeFor("reset by the peer"); // the peer is gone
                 return;
             }
         }
+    }
+
+    /** The socket layer has input for us without a readiness report (TLS: its handshake tasks are done). */
+    void inputWaiting() {
+        if (state == State.CLOSED) return;
+        readReady = true;
+        loop.readLater(this);
+    }
+
+    /** The TLS handshake finished: the protocol's own deadlines apply from now on. */
+    void secured() {
+        if (state != State.CLOSED) handler.onSecured(this);
     }
 
     /** Called from the loop's retry queue. */
@@ -401,6 +429,10 @@ public final class Connection extends IoHandle {
             case CLOSED -> { }
             case LINGERING -> closeFor("linger over: the peer sent nothing more for 2 s");
             case OPEN, CLOSING -> {
+                if (socket.isHandshaking()) { // the handshake deadline set at accept: the protocol never saw a byte
+                    closeFor("TLS handshake deadline passed");
+                    return;
+                }
                 if (loop.trace != null) loop.trace.timer(loop.index(), socket.id(), "deadline passed");
                 handler.onTimeout(this);
                 flush();
@@ -466,7 +498,7 @@ public final class Connection extends IoHandle {
                 lingerBytes += n;
                 if (lingerBytes > LINGER_MAX_BYTES) closeFor("linger limit: the peer kept sending");
             } else if (n == Socket.AGAIN) {
-                readReady = false;
+                readReady = queue != null; // TLS output made while reading waits: read on once it has left
                 return;
             } else {
                 closeFor(n == 0 ? "the peer closed after our last response" : "reset by the peer while lingering");
@@ -492,7 +524,7 @@ public final class Connection extends IoHandle {
             queue.release();
             queue = null;
         }
-        loop.poller.remove(socket);
+        loop.poller.remove(polled);
         socket.close();
         loop.connectionClosed(this);
         if (handler != null) {
@@ -519,9 +551,9 @@ public final class Connection extends IoHandle {
         int interest = loop.edge
                 ? Interest.READ | Interest.WRITE | Interest.READ_HANGUP | Interest.EDGE
                 : Interest.READ | Interest.READ_HANGUP;
-        socket.owner = this;
+        polled.owner = this;
         if (loop.trace != null) loop.trace.interest(loop.index(), socket.id(), -1, interest);
-        loop.poller.add(socket, interest);
+        loop.poller.add(polled, interest);
     }
 
     /** Level mode: ask for what we can act on now, and only call epoll_ctl when that changes. */
@@ -530,9 +562,9 @@ public final class Connection extends IoHandle {
         int want = 0;
         if (state == State.LINGERING || (!readPaused && !inputEnded && queue == null)) want |= Interest.READ | Interest.READ_HANGUP;
         if (queue != null) want |= Interest.WRITE;
-        if (want == socket.registered) return;
-        if (loop.trace != null) loop.trace.interest(loop.index(), socket.id(), socket.registered, want);
-        loop.poller.modify(socket, want);
+        if (want == polled.registered) return;
+        if (loop.trace != null) loop.trace.interest(loop.index(), socket.id(), polled.registered, want);
+        loop.poller.modify(polled, want);
     }
 
     @Override

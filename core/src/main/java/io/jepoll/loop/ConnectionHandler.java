@@ -41,6 +41,15 @@ public interface ConnectionHandler {
     default void onDrained(Connection c) {}
 
     /**
+     * The TLS handshake has finished (TLS connections only; before it the handler hears
+     * nothing, and the connection's timer is the handshake deadline). A handler arms its own
+     * deadline again here.
+     *
+     * @param c the connection, its handshake done
+     */
+    default void onSecured(Connection c) {}
+
+    /**
      * The deadline set with {@link Connection#setTimeout(long)} has passed.
      *
      * @param c the connection; it stays open unless the handler closes it

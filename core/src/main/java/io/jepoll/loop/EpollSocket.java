@@ -186,6 +186,14 @@ final class EpollSocket extends Socket {
         }
 
         @Override
+        int read(java.nio.ByteBuffer dst, long position) {
+            long n = Files.pread(fd, java.lang.foreign.MemorySegment.ofBuffer(dst), dst.remaining(), position);
+            if (n < 0) return -1;
+            dst.position(dst.position() + (int) n);
+            return (int) n;
+        }
+
+        @Override
         public void close() {
             if (closed) return;
             closed = true;

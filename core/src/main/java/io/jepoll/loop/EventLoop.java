@@ -37,6 +37,7 @@ public final class EventLoop implements Executor {
     final TimerWheel wheel;
     final Tracer trace;             // null unless tracing: every use is behind a null test
     final ConnectionListener listener; // null unless set: told of accepts and closes
+    private TlsBuffers tlsBuffers;  // made on the first TLS connection; shared by all of this loop's
 
     private final int index;
     private final Protocol protocol;
@@ -216,8 +217,27 @@ public final class EventLoop implements Executor {
         }
     }
 
+    /** The buffers this loop's TLS connections encrypt and decrypt through, sized by the first engine. */
+    TlsBuffers tlsBuffers(javax.net.ssl.SSLEngine engine) {
+        if (tlsBuffers == null) tlsBuffers = new TlsBuffers(config.readBufferSize(), engine.getSession());
+        return tlsBuffers;
+    }
+
     /** A connection accepted by this loop's listener. */
-    void adopt(Socket s) {
+    void adopt(Socket accepted) {
+        io.jepoll.tls.TlsContext tls = config.tls();
+        Socket s = accepted;
+        if (tls != null) {
+            try {
+                s = new TlsSocket(accepted, tls.newEngine(), this, tls.handshakeExecutor());
+            } catch (RuntimeException e) {
+                LoopLog.warn("could not start TLS on an accepted connection", e);
+                accepted.close();
+                group.releaseConnection();
+                if (accepting) for (Listener l : listeners) l.onConnectionClosed();
+                return;
+            }
+        }
         Connection c = new Connection(this, s);
         c.nextLive = live;
         if (live != null) live.prevLive = c;
@@ -225,11 +245,14 @@ public final class EventLoop implements Executor {
         liveCount++;
         counters.add(LoopStats.ACCEPTED, 1);
         try {
-            if (config.tcpNoDelay()) s.setNoDelay(true);
+            // TLS always: its flights and post-handshake messages (a session ticket) are small sends
+            // followed by the response, which Nagle would hold for the client's delayed ACK.
+            if (config.tcpNoDelay() || tls != null) s.setNoDelay(true);
             if (config.receiveBuffer() > 0 || config.sendBuffer() > 0) s.setBuffers(config.receiveBuffer(), config.sendBuffer());
             if (listener != null) listener.opened(c);
             c.attach(protocol.open(c));
             c.register();
+            if (tls != null) c.setTimeout(tls.handshakeTimeout().toMillis()); // until the handshake is done, its deadline rules
         } catch (RuntimeException e) {
             LoopLog.warn("could not set up an accepted connection", e);
             c.close();

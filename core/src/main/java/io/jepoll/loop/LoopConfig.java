@@ -20,11 +20,12 @@ package io.jepoll.loop;
  * @param stallWarnMillis warn (with the loop's stack) when a loop is busy this long without polling
  * @param tracer          reports every step of the loops ({@code --trace}); null: off, at no cost
  * @param connectionListener told of every accept and close; null: none, at the cost of a null test
+ * @param tls             TLS on every accepted connection; null: plaintext
  */
 public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, int edgeReadBudget,
                          int maxEvents, boolean tcpNoDelay, boolean tcpCork, int receiveBuffer,
                          int sendBuffer, int backlog, int maxConnections, long stallWarnMillis, Tracer tracer,
-                         ConnectionListener connectionListener) {
+                         ConnectionListener connectionListener, io.jepoll.tls.TlsContext tls) {
 
     /**
      * Checks every bound and that the backend runs here.
@@ -92,6 +93,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
         private long stallWarnMillis = 1000;
         private Tracer tracer;
         private ConnectionListener connectionListener;
+        private io.jepoll.tls.TlsContext tls;
 
         private Builder() {}
 
@@ -110,6 +112,7 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
             stallWarnMillis = c.stallWarnMillis;
             tracer = c.tracer;
             connectionListener = c.connectionListener;
+            tls = c.tls;
         }
 
         /**
@@ -197,6 +200,8 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
          * @return this builder
          */
         public Builder tracer(Tracer t) { tracer = t; return this; }
+        /** TLS on every accepted connection (null: plaintext). */
+        public Builder tls(io.jepoll.tls.TlsContext t) { tls = t; return this; }
 
         /**
          * Tells {@code l} of every connection accepted and closed.
@@ -214,7 +219,8 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
          */
         public LoopConfig build() {
             return new LoopConfig(backend, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork,
-                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis, tracer, connectionListener);
+                    receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis, tracer, connectionListener,
+                    tls);
         }
     }
 }

@@ -211,6 +211,15 @@ final class NioSocket extends Socket {
         }
 
         @Override
+        int read(ByteBuffer dst, long position) {
+            try {
+                return Math.max(0, channel.read(dst, position)); // -1 at the end: 0 here
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        @Override
         public void close() {
             try {
                 channel.close();

@@ -45,6 +45,9 @@ final class OutboundQueue {
      * stopped normally (check {@link #isEmpty()}), or {@link Socket#GONE} / {@link Socket#FILE_FAILED}.
      */
     int sendTo(Socket s) {
+        int held = s.flushHeld(); // a layer's own output (TLS records) went out before anything queued here
+        if (held < 0) return held;
+        if (s.holdsOutput()) return 0;
         Outbound head;
         while ((head = entries.peekFirst()) != null) {
             long n = head.sendTo(s);

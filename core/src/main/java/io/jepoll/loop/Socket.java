@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * one more kind of socket that wraps another: it turns {@link #write}/{@link #transfer}
  * into records and {@link #read} into plaintext, and the connection above stays the same.
  */
-abstract sealed class Socket permits EpollSocket, NioSocket {
+abstract sealed class Socket permits EpollSocket, NioSocket, TlsSocket {
     /** {@link #read}: nothing to read now. */
     static final int AGAIN = -1;
     /** Any I/O call: the peer reset or the connection failed; close it. */
@@ -24,6 +24,27 @@ abstract sealed class Socket permits EpollSocket, NioSocket {
     IoHandle owner;
     /** The interest bits the poller currently holds for this socket; -1 when not registered. */
     int registered = -1;
+
+    /** The socket the poller watches: this one, or the one a layer such as TLS wraps. */
+    Socket polled() { return this; }
+
+    /**
+     * Whether this layer holds input it has taken from the kernel and not delivered (TLS: a
+     * whole record, a close_notify): no readiness report will announce it, so read again.
+     */
+    boolean hasBufferedInput() { return false; }
+
+    /** Whether this layer holds output (TLS records the kernel refused) that must leave before anything else. */
+    boolean holdsOutput() { return false; }
+
+    /** Sends what {@link #holdsOutput()} holds, as far as the kernel takes it: 0, or {@link #GONE}. */
+    int flushHeld() { return 0; }
+
+    /** Whether a handshake is still under way (TLS): nothing of the protocol's has been read yet. */
+    boolean isHandshaking() { return false; }
+
+    /** The TLS session, or null on a plain socket. */
+    javax.net.ssl.SSLSession tlsSession() { return null; }
 
     /** A name for traces: the file descriptor on epoll, a sequence number on nio. */
     abstract int id();

@@ -32,15 +32,18 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class BlockingConnection implements Runnable, Request.AddressSource {
     private final HttpRuntime rt;
     private final Socket socket;
+    private final Socket raw;        // the TCP socket under a TLS one (or the socket itself)
+    private volatile boolean secured; // TLS: the handshake is done; before it, a close sends nothing (no alerts)
     private final BlockingEngine engine;
     private volatile boolean busy;   // a request is under way: shutdown lets it finish
     private InetSocketAddress peer;  // the client; set by serve() before the first request
     private volatile BodyStream streaming; // the streamed body under way, told of a shutdown; null when none
     private final Thread thread;
 
-    BlockingConnection(HttpRuntime rt, Socket socket, BlockingEngine engine, Thread.Builder threads) {
+    BlockingConnection(HttpRuntime rt, Socket socket, Socket raw, BlockingEngine engine, Thread.Builder threads) {
         this.rt = rt;
         this.socket = socket;
+        this.raw = raw;
         this.engine = engine;
         this.thread = threads.unstarted(this);
     }
@@ -58,7 +61,8 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
 
     void close() {
         try {
-            socket.close();
+            // A TLS socket closed before its handshake would send alerts to a client that never said hello.
+            (socket == raw || secured ? socket : raw).close();
         } catch (IOException ignored) {
             // nothing left to release
         }
@@ -81,6 +85,11 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
 
     private void serve() throws IOException {
         if (rt.config.tcpNoDelay()) socket.setTcpNoDelay(true);
+        if (socket instanceof javax.net.ssl.SSLSocket ssl) { // TLS: the handshake first, with its own deadline
+            ssl.setSoTimeout((int) Math.min(rt.config.tls().handshakeTimeout().toMillis(), Integer.MAX_VALUE));
+            ssl.startHandshake();
+            secured = true;
+        }
         InputStream in = socket.getInputStream();
         OutputStream os = socket.getOutputStream();
         RequestParser parser = new RequestParser(rt.config.limits());

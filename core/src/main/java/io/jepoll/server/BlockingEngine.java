@@ -91,9 +91,40 @@ final class BlockingEngine implements Engine {
             }
             accepted.increment();
             if (rt.connectionEvents != null) rt.connectionEvents.opened((InetSocketAddress) s.getRemoteSocketAddress());
-            BlockingConnection c = new BlockingConnection(rt, s, this, threads);
+            Socket raw = s;
+            if (rt.config.tls() != null) {
+                try {
+                    s = secure(raw, rt.config.tls());
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(raw);
+                    slots.release();
+                    continue;
+                }
+            }
+            BlockingConnection c = new BlockingConnection(rt, s, raw, this, threads);
             live.add(c); // after the thread exists (shutdown joins it), before it runs (it removes itself)
             c.start();
+        }
+    }
+
+    /**
+     * The JDK's SSLSocket layered over the accepted socket, in server mode, from the context as
+     * it is now (a reload applies to the next accept). Its handshake runs inside the first read,
+     * on the connection's own thread, bounded by that read's timeout.
+     */
+    private static Socket secure(Socket s, io.jepoll.tls.TlsContext tls) throws IOException {
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.sslContext().getSocketFactory().createSocket(s, null, true);
+        ssl.setUseClientMode(false);
+        ssl.setSSLParameters(tls.parameters());
+        ssl.setTcpNoDelay(true); // as on the loops: a session ticket and the response are separate small sends
+        return ssl;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // never served
         }
     }
 

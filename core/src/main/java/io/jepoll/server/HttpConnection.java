@@ -394,6 +394,9 @@ final class HttpConnection implements ConnectionHandler {
     public void onWriteBlocked(Connection c) { c.setTimeout(rt.writeMillis); }
 
     @Override
+    public void onSecured(Connection c) { armDeadline(c); } // TLS is up: the idle deadline replaces the handshake's
+
+    @Override
     public void onDrained(Connection c) {
         if (stream != null) stream.drained();
         armDeadline(c); // the write deadline is over: back to the phase's own

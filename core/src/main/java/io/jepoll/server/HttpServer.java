@@ -280,6 +280,12 @@ public final class HttpServer implements AutoCloseable {
         public Builder maxConnections(int max) { loop = loop.toBuilder().maxConnections(max).build(); return this; }
 
         /**
+         * Serves HTTPS: TLS 1.3 and 1.2 on every connection, on every transport (see {@link io.jepoll.tls.TlsContext};
+         * its {@code reload()} changes the certificate for new connections). Null (the default): plaintext.
+         */
+        public Builder tls(io.jepoll.tls.TlsContext tls) { loop = loop.toBuilder().tls(tls).build(); return this; }
+
+        /**
          * Reports every step of the event loops to {@code tracer} (e.g. {@link io.jepoll.loop.TracePrinter}):
          * waits, events, accepts, reads, sends, interest changes, timers, closes, request lines.
          * Null (the default) turns it off at no cost. The blocking transports are not traced.

@@ -9,7 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Regular files for zero-copy sending: open(2) read-only, their size, and sendfile(2),
- * which copies from the page cache to a socket without the bytes ever entering Java.
+ * which copies from the page cache to a socket without the bytes ever entering Java; and
+ * pread(2) for TLS, whose records are made in Java.
  */
 public final class Files {
     private Files() {}
@@ -97,5 +98,25 @@ public final class Files {
         if (n >= 0) return n;
         int errno = s.errno();
         return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
+    }
+
+    /**
+     * Reads up to {@code len} bytes of file {@code fd} at {@code offset} into {@code dst}
+     * (native memory), leaving the file position alone: what TLS sends instead of sendfile,
+     * which cannot encrypt. Returns the bytes read (0 at the end of the file), or -errno.
+     */
+    public static long pread(int fd, MemorySegment dst, long len, long offset) {
+        Libc.Scratch s = Libc.scratch();
+        while (true) {
+            long n;
+            try {
+                n = (long) Libc.PREAD.invokeExact(s.state, fd, dst, len, offset);
+            } catch (Throwable t) {
+                throw Libc.linkageBug(t);
+            }
+            if (n >= 0) return n;
+            int errno = s.errno();
+            if (errno != Errno.EINTR) return -errno; // a signal before any byte: simply read again
+        }
     }
 }

@@ -51,6 +51,8 @@ final class Libc {
     static final MethodHandle SENDFILE = fn("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
     static final MethodHandle OPEN = fn("open", JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle LSEEK = fn("lseek", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
+    /** pread(2) into native memory: not critical, a disk read may take a while. */
+    static final MethodHandle PREAD = fn("pread", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
     /** read(2) into a Java array: critical (never blocks on a non-blocking socket). */
     static final MethodHandle READ_HEAP = fnCritical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     /** send(2) from a Java array, with MSG_NOSIGNAL so a vanished peer gives EPIPE, not SIGPIPE. */

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * other threads; heartbeats; the client leaving; a client too slow for the queue; the server closing.
  */
 @ParameterizedClass
-@EnumSource(Mode.class)
+@MethodSource("io.jepoll.server.Mode#plaintext")
 class EventStreamTest {
     @Parameter
     Mode mode;

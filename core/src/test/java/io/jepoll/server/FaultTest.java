@@ -156,7 +156,7 @@ class FaultTest {
 
     /** A client socket; {@code receiveBuffer} > 0 shrinks its window before connecting. */
     private Socket connect(int receiveBuffer) throws IOException {
-        Socket s = new Socket();
+        Socket s = mode.socket();
         clients.add(s);
         if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
         s.connect(new InetSocketAddress("127.0.0.1", server.port()));

@@ -3,7 +3,7 @@ package io.jepoll.server;
 import io.jepoll.http.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ class FilterServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void routerFiltersThenRouteFiltersThenTheHandler(Mode mode) throws Exception {
         server = mode.builder().handler(Router.builder()
                 .filter(named("A"))
@@ -75,7 +75,7 @@ class FilterServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void anAuthFilterAnswers401WithoutRunningTheHandler(Mode mode) throws Exception {
         AtomicInteger ran = new AtomicInteger();
         Filter auth = (req, next) -> "Bearer sesame".equals(req.header("Authorization"))
@@ -94,7 +94,7 @@ class FilterServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void filtersSeeTheRoutersOwnAnswersAndItsMounts(Mode mode, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.js"), "app();\n");
         Filter cors = (req, next) -> next.handle(req).withHeader("Access-Control-Allow-Origin", "*");
@@ -125,7 +125,7 @@ class FilterServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void aFailingFilterIsA500AndTheConnectionLivesOn(Mode mode) throws Exception {
         server = mode.builder().handler(Router.builder()
                 .get("/throws", ((Filter) (req, next) -> { throw new IllegalStateException("filter failed on purpose"); })
@@ -143,7 +143,7 @@ class FilterServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void aBlockingRouteRunsOffTheLoopWhileTheLoopAnswersOthers(Mode mode) throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -178,7 +178,7 @@ class FilterServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void pipelinedRequestsToBlockingAndLoopRoutesKeepTheirOrder(Mode mode) throws Exception {
         server = mode.builder().handler(Router.builder()
                 .get("/b/{n}", Handler.blocking(req -> Response.ok("b" + req.pathParam("n") + " " + where())))
@@ -196,7 +196,7 @@ class FilterServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void withVirtualThreadsEveryRouteRunsOffTheLoop(Mode mode) throws Exception {
         server = mode.builder().virtualThreads(true).handler(Router.builder()
                 .filter((req, next) -> next.handle(req).withHeader("X-Filter-Ran-On", where()))

@@ -4,7 +4,7 @@ import io.jepoll.http.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -51,7 +51,7 @@ class HealthTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void healthPathIsAnsweredBeforeAHandlerThatThrows(Mode mode) throws Exception {
         start(mode.builder());
         try (RawClient c = new RawClient(server)) {
@@ -83,7 +83,7 @@ class HealthTest {
 
     /** Pipelined behind an ordinary request, a health check is answered in order, on the same connection. */
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void pipelinedHealthChecksKeepTheirOrder(Mode mode) throws Exception {
         start(mode.builder());
         try (RawClient c = new RawClient(server)) {
@@ -97,7 +97,7 @@ class HealthTest {
 
     /** With virtual threads, the check is answered while every handler thread is blocked. */
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void healthCheckDoesNotWaitForABlockedHandler(Mode mode) throws Exception {
         start(mode.builder().virtualThreads(true));
         try (RawClient busy = new RawClient(server); RawClient lb = new RawClient(server)) {
@@ -109,7 +109,7 @@ class HealthTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void aRouterWithoutTheRouteDoesNotHideTheHealthPath(Mode mode) throws Exception {
         server = mode.builder().healthPath("/healthz")
                 .handler(Router.builder().get("/a", req -> Response.ok("a")).build()).start();
@@ -121,7 +121,7 @@ class HealthTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void drainingAnswers503WhileOtherRequestsAreStillServed(Mode mode) throws Exception {
         start(mode.builder());
         try (RawClient before = new RawClient(server)) {
@@ -159,7 +159,7 @@ class HealthTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void closeDuringDrainAndCloseEndsTheDrain(Mode mode) throws Exception {
         start(mode.builder());
         int port = server.port();
@@ -180,7 +180,7 @@ class HealthTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
     void drainAndCloseStopsAfterTheDrain(Mode mode) throws Exception {
         start(mode.builder());
         int port = server.port();

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.entry;
  * answered, connections return to 0, and the text is well-formed (and accepted by promtool where it is installed).
  */
 @ParameterizedClass
-@EnumSource(Mode.class)
+@MethodSource("io.jepoll.server.Mode#plaintext") // over TLS: HttpsTest and the suites TLS runs
 class MetricsServerTest {
     @Parameter
     Mode mode;

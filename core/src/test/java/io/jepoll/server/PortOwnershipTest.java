@@ -4,6 +4,7 @@ import io.jepoll.http.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.BindException;
 import java.net.ServerSocket;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PortOwnershipTest {
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext")
     void secondServerOnATakenPortFailsAndTheFirstKeepsServing(Mode mode) throws Exception {
         try (HttpServer first = mode.builder().loops(2).handler(req -> Response.ok("first")).start()) {
             for (int loops : new int[]{1, 2, 4}) {

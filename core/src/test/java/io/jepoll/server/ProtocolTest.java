@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (§5.6.7, §6.6.1), and {@code Expect: 100-continue} (§10.1.1) is answered as docs/HTTP.md says.
  */
 @ParameterizedClass
-@EnumSource(Mode.class)
+@MethodSource("io.jepoll.server.Mode#plaintext")
 class ProtocolTest {
     @Parameter
     Mode mode;

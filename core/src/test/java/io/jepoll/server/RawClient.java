@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * A byte-level HTTP client for tests: sends exactly the bytes given and parses responses
- * strictly, so a test sees what the server really put on the wire. Reads time out after
- * 10 s so a broken server fails a test instead of hanging it.
+ * strictly, so a test sees what the server really put on the wire (over TLS: what it put in
+ * its records). Reads time out after 10 s so a broken server fails a test instead of hanging it.
  */
 public final class RawClient implements AutoCloseable {
     public record Reply(int status, String statusLine, Map<String, String> headers, byte[] body) {
@@ -26,16 +26,23 @@ public final class RawClient implements AutoCloseable {
     private InputStream in;
     private final OutputStream out;
 
+    /** A client of {@code server} on 127.0.0.1: over TLS (trusting the test certificate) when the server speaks it. */
     public RawClient(HttpServer server) throws IOException {
-        this(server.port());
+        this(new java.net.InetSocketAddress("127.0.0.1", server.port()), server.config().tls() != null);
     }
 
     public RawClient(int port) throws IOException {
-        this(new java.net.InetSocketAddress("127.0.0.1", port));
+        this(new java.net.InetSocketAddress("127.0.0.1", port), false);
     }
 
     public RawClient(java.net.InetSocketAddress address) throws IOException {
-        socket = new Socket(address.getAddress(), address.getPort());
+        this(address, false);
+    }
+
+    /** With {@code tls}, the bytes given are sent inside TLS records and what is read is the plaintext. */
+    public RawClient(java.net.InetSocketAddress address, boolean tls) throws IOException {
+        socket = tls ? io.jepoll.tls.TestCertificates.trustingLocalhost().getSocketFactory().createSocket() : new Socket();
+        socket.connect(address);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -76,7 +76,7 @@ class RoutingServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext")
     void routesAnswerWithTheirParameters(Mode mode) throws Exception {
         start(mode);
         assertThat(get("/hello/J%C3%BCrgen").text()).isEqualTo("Hello, J\u00fcrgen!");
@@ -95,7 +95,7 @@ class RoutingServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext")
     void notFoundMethodNotAllowedHeadAndOptions(Mode mode) throws Exception {
         start(mode);
         assertThat(get("/nothing").status()).isEqualTo(404);
@@ -117,7 +117,7 @@ class RoutingServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext")
     void staticFilesMountedUnderAPrefix(Mode mode) throws Exception {
         start(mode);
         RawClient.Reply js = get("/assets/app.js");
@@ -144,7 +144,7 @@ class RoutingServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext")
     void pipelinedRequestsToDifferentRoutesKeepTheirOrder(Mode mode) throws Exception {
         start(mode);
         try (RawClient c = new RawClient(server)) {
@@ -162,7 +162,7 @@ class RoutingServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext")
     void severalCookiesAndARedirectReachARealClient(Mode mode) throws Exception {
         start(mode);
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
@@ -176,7 +176,7 @@ class RoutingServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @MethodSource("io.jepoll.server.Mode#plaintext")
     void onVirtualThreadsTheMountStillSeesItsPath(Mode mode) throws Exception {
         server = mode.builder().virtualThreads(true).handler(router()).start();
         assertThat(get("/assets/app.js").text()).isEqualTo("console.log('app');\n");

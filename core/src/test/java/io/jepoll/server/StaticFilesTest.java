@@ -304,7 +304,7 @@ class StaticFilesTest {
         get("/hello.txt"); // the server's own lazily opened descriptors exist now
         List<String> before = Harness.descriptors();
         for (int i = 0; i < 10; i++) {
-            try (Socket s = new Socket("127.0.0.1", server.port())) {
+            try (Socket s = mode.connect(server.port())) {
                 s.setReceiveBufferSize(8192);
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -332,17 +332,17 @@ class StaticFilesTest {
         }
         Files.write(root.resolve("notes.txt.gz"), packed.toByteArray());
         start(mode, StaticFiles.of(root));
-        String base = "http://127.0.0.1:" + server.port();
-        assertThat(HttpServerTest.curl("-s", "-r", "10-19", base + "/page.bin")).isEqualTo(Arrays.copyOfRange(page, 10, 20));
-        assertThat(new String(HttpServerTest.curl("-s", "-o", "/dev/null", "-w", "%{http_code}",
+        String base = mode.uri(server, "").toString();
+        assertThat(mode.curl("-s", "-r", "10-19", base + "/page.bin")).isEqualTo(Arrays.copyOfRange(page, 10, 20));
+        assertThat(new String(mode.curl("-s", "-o", "/dev/null", "-w", "%{http_code}",
                 "-z", "Fri, 02 Jan 2026 03:04:05 GMT", base + "/hello.txt"))).isEqualTo("304");
-        assertThat(new String(HttpServerTest.curl("-s", "-o", "/dev/null", "-w", "%{http_code}",
+        assertThat(new String(mode.curl("-s", "-o", "/dev/null", "-w", "%{http_code}",
                 "-z", "Thu, 01 Jan 2026 00:00:00 GMT", base + "/hello.txt"))).isEqualTo("200");
         // --compressed asks for gzip and decodes it: the sibling was sent and unpacked to the original.
-        assertThat(HttpServerTest.curl("-s", "--compressed", base + "/notes.txt")).isEqualTo(text);
-        assertThat(new String(HttpServerTest.curl("-s", "--compressed", "-o", "/dev/null", "-w", "%{size_download}", base + "/notes.txt")))
+        assertThat(mode.curl("-s", "--compressed", base + "/notes.txt")).isEqualTo(text);
+        assertThat(new String(mode.curl("-s", "--compressed", "-o", "/dev/null", "-w", "%{size_download}", base + "/notes.txt")))
                 .isEqualTo(Integer.toString(packed.size()));
-        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+        try (java.net.http.HttpClient client = mode.httpClient()) {
             java.net.http.HttpResponse<byte[]> resp = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/page.bin"))
                     .timeout(java.time.Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
             assertThat(resp.statusCode()).isEqualTo(200);
