@@ -121,7 +121,7 @@ public final class Net {
     public static long read(int fd, MemorySegment dst, long len) {
         Libc.Scratch s = Libc.scratch();
         try {
-            long n = (long) Libc.READ.invokeExact(s.state, fd, dst, len);
+            long n = (long) Libc.OnDemand.READ.invokeExact(s.state, fd, dst, len);
             return n >= 0 ? n : -s.errno();
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
@@ -156,7 +156,7 @@ public final class Net {
     public static long write(int fd, MemorySegment src, long len) {
         Libc.Scratch s = Libc.scratch();
         try {
-            long n = (long) Libc.WRITE.invokeExact(s.state, fd, src, len);
+            long n = (long) Libc.OnDemand.WRITE.invokeExact(s.state, fd, src, len);
             return n >= 0 ? n : -s.errno();
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
@@ -202,7 +202,7 @@ public final class Net {
         s.len.set(JAVA_INT, 0, 4);
         int r;
         try {
-            r = (int) Libc.GETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, s.len);
+            r = (int) Libc.OnDemand.GETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, s.len);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
