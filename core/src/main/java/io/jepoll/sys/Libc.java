@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Each handle captures errno into a small per-thread segment ({@link Scratch}), so a
  * call allocates nothing and concurrent loops never see each other's errno. Calls that
- * never block and take Java arrays (read, send) are linked as <em>critical</em> with heap
+ * never block and take Java arrays (recv, send) are linked as <em>critical</em> with heap
  * access: the kernel copies straight to or from the {@code byte[]}, no native bounce buffer.
  */
 final class Libc {
@@ -49,8 +49,11 @@ final class Libc {
     static final MethodHandle SETSOCKOPT = fn("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle SHUTDOWN = fn("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle CLOSE = fn("close", JAVA_INT, JAVA_INT);
-    /** read(2) into a Java array: critical (never blocks on a non-blocking socket). */
-    static final MethodHandle READ_HEAP = fnCritical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    /**
+     * recv(2) into a Java array: critical (never blocks on a non-blocking socket). With flags 0 it is read(2),
+     * and it has send's shape, so the two share one stub.
+     */
+    static final MethodHandle RECV_HEAP = fnCritical("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     /** send(2) from a Java array, with MSG_NOSIGNAL so a vanished peer gives EPIPE, not SIGPIPE. */
     static final MethodHandle SEND_HEAP = fnCritical("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 

@@ -104,11 +104,11 @@ public final class Net {
         }
     }
 
-    /** Reads into {@code buf[off, off+len)}: bytes read, 0 at end of stream, or -errno (-EAGAIN: nothing yet). */
+    /** Reads a socket into {@code buf[off, off+len)}: bytes read, 0 at end of stream, or -errno (-EAGAIN: nothing yet). */
     public static int read(int fd, byte[] buf, int off, int len) {
         Libc.Scratch s = Libc.scratch();
         try {
-            long n = (long) Libc.READ_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
+            long n = (long) Libc.RECV_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len, 0);
             if (n >= 0) return (int) n;
             int errno = s.errno();
             return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
