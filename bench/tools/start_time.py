@@ -3,11 +3,12 @@
 
   bench/start                       ./jepoll, jwebserver and the tutorial's Python server, 10 runs each
   bench/start --runs 20 --pin       20 runs; servers on CPU 0 (taskset -c 0), this client on CPU 1
-  bench/start jepoll jepoll-nocache jepoll stands for the launcher, jepoll-nocache for the bare jar
+  bench/start jepoll jepoll-java jepoll-nocache    the launcher, the JVM alone with the cache, and without
   bench/start --launcher /path/to/other/checkout/jepoll     also that checkout's launcher, as "other"
 
 Servers (all on 127.0.0.1, a fresh free port each run):
   jepoll          ./jepoll --host 127.0.0.1 --port P   (the launcher users run: JDK lookup, staleness check, java)
+  jepoll-java     java with the flags the launcher adds (the AOT cache) -jar cli/target/jepoll.jar ...: no launcher
   jepoll-nocache  java -XX:AOTMode=off -jar cli/target/jepoll.jar ...   (the JVM alone, no AOT cache)
   jwebserver      $JAVA_HOME/bin/jwebserver -b 127.0.0.1 -p P -d DIR   (DIR holds one small index.html)
   python          python3 bench/tools/tutorial_server.py P             (the tutorial's level-triggered server)
@@ -40,7 +41,7 @@ from jepollbench.server import free_port  # noqa: E402
 POLL_EVERY = 0.001   # seconds between connection attempts
 START_LIMIT = 30.0   # seconds a server may take to answer before the run counts as failed
 WARM_LIMIT = 600.0   # the same for the warm start, which may build the jar first
-SERVERS = ("jepoll", "jepoll-nocache", "jwebserver", "python")
+SERVERS = ("jepoll", "jepoll-java", "jepoll-nocache", "jwebserver", "python")
 DEFAULT_SERVERS = ("jepoll", "jwebserver", "python")
 
 
@@ -51,9 +52,12 @@ class StartFailed(Exception):
 def commands(java_home, docroot, launcher):
     """name -> function(port) -> argv."""
     java = os.path.join(java_home, "bin", "java")
-    jar = os.path.join(ROOT, "cli", "target", "jepoll.jar")
+    target = os.path.join(ROOT, "cli", "target")
+    jar = os.path.join(target, "jepoll.jar")
+    cached = ["--enable-native-access=ALL-UNNAMED", "-XX:AOTCache=" + os.path.join(target, "jepoll.aot"), "-Xlog:aot=off"]
     cmds = {
         "jepoll": lambda p: [os.path.join(ROOT, "jepoll"), "--host", "127.0.0.1", "--port", str(p)],
+        "jepoll-java": lambda p: [java, *cached, "-jar", jar, "--host", "127.0.0.1", "--port", str(p)],
         "jepoll-nocache": lambda p: [java, "-XX:AOTMode=off", "-jar", jar, "--host", "127.0.0.1", "--port", str(p)],
         "jwebserver": lambda p: [os.path.join(java_home, "bin", "jwebserver"), "-b", "127.0.0.1", "-p", str(p),
                                  "-d", docroot],

@@ -18,8 +18,13 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the command; returns the exit code (0 ok, 1 failed to start, 2 bad usage). */
+    /** Runs the command until Ctrl-C or SIGTERM; returns the exit code (0 ok, 1 failed to start, 2 bad usage). */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, new CountDownLatch(1));
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}; {@code stop} also stops it (the AOT training does). */
+    static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
         Options o;
         try {
             o = OptionParser.parse(args);
@@ -57,7 +62,6 @@ public final class Main {
         }
         if (o.logRequests()) handler = Handlers.logging(handler, out);
 
-        CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         HttpServer server;
         TracePrinter trace = null;

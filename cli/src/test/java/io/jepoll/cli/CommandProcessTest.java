@@ -5,10 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,25 +55,11 @@ class CommandProcessTest {
         return p;
     }
 
-    /** Copies the child's output, line by line, into a queue (until the child's output ends). */
-    private static BlockingQueue<String> drain(Process p) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-        Thread.ofVirtual().start(() -> {
-            try {
-                out.lines().forEach(lines::add);
-            } catch (UncheckedIOException closed) {
-                // the child was destroyed: its output ends here
-            }
-        });
-        return lines;
-    }
-
     Running start(String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
         args.addAll(List.of(flags));
         Process p = launch(args.toArray(String[]::new));
-        BlockingQueue<String> lines = drain(p);
+        BlockingQueue<String> lines = Console.lines(p);
         String line = lines.poll(30, TimeUnit.SECONDS);
         Matcher m = line == null ? null : BANNER.matcher(line);
         if (m == null || !m.find()) throw new AssertionError("no banner within 30 s, got: " + line);
