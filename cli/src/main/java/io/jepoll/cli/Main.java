@@ -25,6 +25,7 @@ public final class Main {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}; {@code stop} also stops it (the AOT training does). */
     static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
+        WarmUp.start(); // before parsing: the parser's epoll probe links the native calls
         Options o;
         try {
             o = OptionParser.parse(args);

@@ -23,11 +23,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The training run of the command's AOT cache (JEP 483, 514, 515). The cli module's package step runs
- * {@code java -XX:AOTCacheOutput=target/jepoll.aot -cp target/jepoll.jar io.jepoll.cli.Training}: it runs the command
- * in this JVM as {@code ./jepoll} would, once in each mode (hello, echo, a directory) on a free port of 127.0.0.1,
- * sends it the kinds of request a first user sends, stops it and exits. The JVM then stores the classes it loaded
- * and linked, and the profiles of the methods that ran, in the cache that {@code ./jepoll} hands to later runs.
+ * The training run of the command's AOT cache (JEP 483, 514). The cli module's package step runs
+ * {@code java -XX:AOTCacheOutput=target/jepoll.aot -cp target/jepoll.jar io.jepoll.cli.Training} (cli/pom.xml has the
+ * exact flags): it runs the command in this JVM as {@code ./jepoll} would, once in each mode (hello, echo, a
+ * directory) on a free port of 127.0.0.1, sends it the kinds of request a first user sends, stops it and exits. The
+ * JVM then stores the classes it loaded and linked in the cache that {@code ./jepoll} hands to later runs.
  *
  * <p>Every wait is bounded. An unexpected answer fails the run (exit code 1), and with it the build: a command that
  * cannot answer its own training requests is not worth packaging.
@@ -39,8 +39,8 @@ final class Training {
     private static final Pattern PORT = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern STATUS = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
     private static final Pattern ETAG = Pattern.compile("(?i)\r\nETag: ([^\r]+)");
-    /** Keep-alive requests per connection and connections: enough for the hot methods to leave profiles. */
-    private static final int KEEP_ALIVE = 50, CONNECTIONS = 8;
+    /** Pipelined keep-alive requests per connection, and connections: the cache keeps classes, not counts. */
+    private static final int KEEP_ALIVE = 10, CONNECTIONS = 2;
 
     /** One mode's requests, against the port it listens on. */
     private interface Requests {
