@@ -7,6 +7,8 @@
   bench/run static    static files over keep-alive (1 KiB, 64 KiB, 64 MiB, 304): jepoll LT/ET, nginx with and
                       without open_file_cache, jwebserver, Vert.x StaticHandler, Undertow ResourceHandler;
                       heap allocated per request (~12 min; also part of `full`)
+  bench/run gzip      a 64 KiB JSON body gzipped per request (levels 1 and 6): jepoll against Netty's
+                      HttpContentCompressor and nginx's gzip on (~5 min; not part of `full`)
   bench/run main|scaling|idle    one part of `full` (for working on it)
 
   bench/run quick --ref REF    also builds git REF (a commit, tag, branch, HEAD~3...) in a temporary
@@ -43,6 +45,10 @@ Static suite (bench/run static; SERVERS and WORKLOADS work there too):
   UNDERTOW_WORKERS  Undertow's worker threads (default 1)
   STATIC_STRACE=0   no untimed strace -c window (syscalls per request, round 1; STATIC_STRACE_WORKLOADS "1k 64m")
   STATIC_ALLOC=0    no allocation measurement; ALLOC_REPS runs per workload (default 3)
+Gzip suite (bench/run gzip; SERVERS works there too):
+  GZIP_SERVERS      subset of: jepoll-lt netty nginx (and jepoll-et)
+  GZIP_LEVELS       deflate levels, one server process each (default "1 6")
+  GZIP_CONNS        connections (default 16); GZIP_IDENTITY=0: no window without Accept-Encoding
 Example: MEASURE=2 WARMUP=1 ROUNDS=1 SERVERS="jepoll-lt netty" WORKLOADS=pipe bench/run quick --ref HEAD~1
 """
 import argparse
@@ -63,8 +69,9 @@ from jepollbench.server import Server, ServerError, free_port, http_request  # n
 
 import report  # noqa: E402  (bench/tools/report.py)
 from static_suite import StaticSuite  # noqa: E402  (bench/tools/static_suite.py)
+from gzip_suite import GzipSuite  # noqa: E402  (bench/tools/gzip_suite.py)
 
-MODES = ("quick", "full", "jmh", "main", "scaling", "idle", "static")
+MODES = ("quick", "full", "jmh", "main", "scaling", "idle", "static", "gzip")
 SERVER_CPU, CLIENT_CPU = 0, 1
 DEFAULT_JVM_OPTS = ("-Xms1g -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED "
                     "--sun-misc-unsafe-memory-access=allow")
@@ -108,7 +115,7 @@ def secs(v):
     return int(v) if float(v).is_integer() else v
 
 
-class Bench(StaticSuite):
+class Bench(StaticSuite, GzipSuite):
     model_args = MODEL_ARGS
 
     def __init__(self, mode, refs):
@@ -279,6 +286,8 @@ class Bench(StaticSuite):
         java = [self.java, *self.jvm_opts.split(), "-cp", self.cp]
         if phase == "static":
             return self.static_cmd(name, port)
+        if phase.startswith("gzip"):
+            return self.gzip_cmd(name, int(phase[4:]), port)
         if name in self.ref_servers:
             j, model, extra = self.ref_servers[name]
             return j.command("--host", "127.0.0.1", "--port", str(port), "--loops", "1", *extra, *MODEL_ARGS[model])
@@ -326,7 +335,7 @@ class Bench(StaticSuite):
 
     def verify(self, name, phase, port):
         """Checks the answers this phase will be measured on (the static suite checks its own: check_static)."""
-        if phase == "static":
+        if phase == "static" or phase.startswith("gzip"):
             return True
         try:
             if phase != "lib":
@@ -565,7 +574,8 @@ class Bench(StaticSuite):
                ("python", cmd_out(sys.executable, "--version")),
                ("rounds", self.rounds),
                ("measure_s", f"{self.measure_s:g} ("
-                             + ("304" if self.mode == "static" else "ka1024, big, echo" + (", 304" if self.mode == "full" else ""))
+                             + ("304" if self.mode == "static" else "identity" if self.mode == "gzip"
+                                else "ka1024, big, echo" + (", 304" if self.mode == "full" else ""))
                              + f": {self.measure_minor:g})"),
                ("warmup_s", f"{self.warmup:g}"),
                ("jepoll_transports", " ".join(self.transports))]
@@ -574,6 +584,9 @@ class Bench(StaticSuite):
                     ("static_conns", f"{self.static_conns} (64m: {self.static_big_conns})"),
                     ("static_files", f"{self.static_root}: 1k.bin 1024 B, 64k.bin 65536 B, 64m.bin 67108864 B (random bytes)"),
                     ("undertow_workers", self.undertow_workers)]
+        if self.mode == "gzip":
+            env += [("gzip_servers", " ".join(self.gzip_servers)), ("gzip_levels", " ".join(map(str, self.gzip_levels))),
+                    ("gzip_conns", self.gzip_conns), ("gzip_file", f"{self.gzip_file}: {len(self.gzip_body)} B of JSON")]
         if self.skipped_note():
             env.append(("note", self.skipped_note()))
         for ref, info, names in self.ref_info:
@@ -595,7 +608,7 @@ class Bench(StaticSuite):
             self.rounds, self.measure_s, self.warmup = int(env_num("ROUNDS", 3)), env_num("MEASURE", 5), env_num("WARMUP", 5)
             self.servers_main = self.subset("jepoll-lt jepoll-et jepoll-nio netty nginx".split())
             self.workloads_main = self.subset(QUICK_WORKLOADS, "WORKLOADS")
-        elif m in ("full", "main", "scaling", "idle", "static"):
+        elif m in ("full", "main", "scaling", "idle", "static", "gzip"):
             # The JIT shares CPU 0 with the server: Netty needs about 4 s of load to reach its steady state.
             self.rounds, self.measure_s, self.warmup = int(env_num("ROUNDS", 3)), env_num("MEASURE", 3), env_num("WARMUP", 4)
             self.servers_main = self.subset(self.all_servers())
@@ -604,8 +617,8 @@ class Bench(StaticSuite):
             # `full` near 30 minutes on 2 CPUs (35 min with them, measured 2026-11-26).
             if m == "full" and not os.environ.get("SERVERS"):
                 self.servers_main = [s for s in self.servers_main if s not in ("jepoll-threads", "jepoll-virtual")]
-            self.workloads_main = self.subset(MAIN_WORKLOADS, "WORKLOADS") if m != "static" else []
-            if m == "static":
+            self.workloads_main = self.subset(MAIN_WORKLOADS, "WORKLOADS") if m not in ("static", "gzip") else []
+            if m in ("static", "gzip"):
                 self.servers_main = []
         else:
             self.rounds, self.measure_s, self.warmup = 0, 0, 0
@@ -620,6 +633,11 @@ class Bench(StaticSuite):
         if m in ("static", "full"):
             try:
                 self.static_knobs()
+            except RuntimeError as e:
+                raise Fatal(str(e))
+        if m == "gzip":
+            try:
+                self.gzip_knobs()
             except RuntimeError as e:
                 raise Fatal(str(e))
 
@@ -667,6 +685,8 @@ class Bench(StaticSuite):
             self.suite_static()
         elif m == "static":
             self.suite_static()
+        elif m == "gzip":
+            self.suite_gzip()
         if m in ("full", "jmh"):
             self.suite_jmh(self.prefix + "-jmh.json")
         self.say("writing the report")
@@ -676,11 +696,11 @@ class Bench(StaticSuite):
             raise Fatal(f"report failed ({e!r}); the rows are in {self.tsv}: bench/tools/report.py {self.prefix}")
         took = int(time.monotonic() - self.t_start)
         self.say(f"done in {took // 60} min {took % 60} s: {md}")
-        failed = getattr(self, "static_failed", [])
+        failed = getattr(self, "static_failed", []) + getattr(self, "gzip_failed", [])
         if failed:
             for f in failed:
                 self.say(f"CHECK FAILED {f}")
-            raise Fatal(f"{len(failed)} failed check(s) in the static suite: those windows are missing or wrong")
+            raise Fatal(f"{len(failed)} failed check(s): those windows are missing or wrong")
 
     def cleanup(self):
         if self.holder and self.holder.poll() is None:
@@ -691,7 +711,7 @@ class Bench(StaticSuite):
 
 def main():
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 usage="bench/run [quick|full|jmh|main|scaling|idle|static] [--ref GIT-REF]...")
+                                 usage="bench/run [quick|full|jmh|main|scaling|idle|static|gzip] [--ref GIT-REF]...")
     ap.add_argument("mode", nargs="?", default="quick", help=argparse.SUPPRESS)
     ap.add_argument("--ref", action="append", default=[], metavar="GIT-REF",
                     help="also measure the jepoll jar of this git ref, side by side (repeatable; or REF=...)")

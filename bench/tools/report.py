@@ -190,6 +190,10 @@ def write(prefix):
     static = [r for r in rows if r["suite"].startswith("static")]
     if static:
         md += static_section(prefix, static)
+    gz = [r for r in rows if r["suite"].startswith("gzip")]
+    if gz:
+        import gzip_report  # bench/tools/gzip_report.py (it imports this module's helpers)
+        md += gzip_report.section(prefix, gz)
     jmh_path = prefix + "-jmh.json"
     if os.path.exists(jmh_path):
         md += jmh_section(jmh_path)
@@ -433,6 +437,17 @@ STATIC_GOALS = [  # (workload, field, reference, goal or None (a ratio shown, no
 FIELD_NAME = {"rps": "req/s", "cpu_us_per_req": "CPU µs/req", "mb_s": "MB/s"}
 
 
+def overview_tables(specs, servers, workloads, stat):
+    """One table of servers x workloads per (title, field, digits) in specs; stat(server, workload, field)."""
+    md = []
+    for title, field, digits in specs:
+        md += [f"### {title}", "", "| server | " + " | ".join(workloads) + " |", "|---|" + "---:|" * len(workloads)]
+        for s in servers:
+            md.append(f"| {s} | " + " | ".join(fmt(stat(s, w, field), digits) for w in workloads) + " |")
+        md.append("")
+    return md
+
+
 def static_color(name, i=0):
     return STATIC_COLORS.get(name) or color_for(name, i)
 
@@ -500,12 +515,8 @@ def static_section(prefix, rows):
         md.append("")
 
     # --- Overview tables ---------------------------------------------------------------------------------
-    for title, field, digits in (("Requests per second (median)", "rps", 0), ("MB/s (median)", "mb_s", 1),
-                                 ("Server CPU µs per request (median)", "cpu_us_per_req", 2)):
-        md += [f"### {title}", "", "| server | " + " | ".join(workloads) + " |", "|---|" + "---:|" * len(workloads)]
-        for s in servers:
-            md.append(f"| {s} | " + " | ".join(fmt(stat(s, w, field), digits) for w in workloads) + " |")
-        md.append("")
+    md += overview_tables((("Requests per second (median)", "rps", 0), ("MB/s (median)", "mb_s", 1),
+                           ("Server CPU µs per request (median)", "cpu_us_per_req", 2)), servers, workloads, stat)
 
     # --- Per workload ------------------------------------------------------------------------------------
     for wl in workloads:

@@ -5,6 +5,7 @@ import io.jepoll.http.Response;
 import io.jepoll.server.Handler;
 
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 
 /** The command's answers: the tutorial's greeting, an echo, and request logging around either. */
 final class Handlers {
@@ -27,10 +28,13 @@ final class Handlers {
         };
     }
 
-    /** Prints each request like the tutorial does (a rule, then the request head), then answers. */
+    /**
+     * Prints each request like the tutorial does (a rule with the client's address, then the request head), then
+     * answers. Behind a load balancer (--proxy-protocol) the client is the one its PROXY header named.
+     */
     static Handler logging(Handler inner, PrintStream out) {
         return req -> {
-            StringBuilder b = new StringBuilder(256).append("-".repeat(40)).append('\n')
+            StringBuilder b = new StringBuilder(256).append("-".repeat(40)).append(" from ").append(hostPort(req.remoteAddress())).append('\n')
                     .append(req.method()).append(' ').append(req.target()).append(" HTTP/1.").append(req.versionMinor());
             for (int i = 0; i < req.headerCount(); i++) b.append('\n').append(req.headerName(i)).append(": ").append(req.headerValue(i));
             synchronized (out) {
@@ -38,5 +42,12 @@ final class Handlers {
             }
             return inner.handle(req);
         };
+    }
+
+    /** "192.0.2.1:4711", "[2001:db8::1]:443", or "?" when the address is not known. */
+    static String hostPort(InetSocketAddress a) {
+        if (a == null) return "?";
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

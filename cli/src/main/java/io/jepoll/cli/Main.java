@@ -1,5 +1,6 @@
 package io.jepoll.cli;
 
+import io.jepoll.server.AccessLog;
 import io.jepoll.server.Handler;
 import io.jepoll.server.HttpServer;
 import io.jepoll.server.StaticFiles;
@@ -63,20 +64,35 @@ public final class Main {
         }
         if (o.logRequests()) handler = Handlers.logging(handler, out);
 
-        Signals.onTerminate(stop::countDown);
+        java.util.concurrent.atomic.AtomicReference<HttpServer> started = new java.util.concurrent.atomic.AtomicReference<>();
+        Signals.onTerminate(stop::countDown, () -> { // a second signal: close now, which ends the drain (still graceful)
+            HttpServer s = started.get();
+            if (s != null) s.close();
+        });
         HttpServer server;
         TracePrinter trace = null;
+        AccessLog accessLog = null;
         try {
             HttpServer.Builder b = HttpServer.builder()
                     .host(o.host()).port(o.port()).loops(o.loops())
                     .transport(o.transport()).trigger(o.trigger())
                     .tcpNoDelay(o.tcpNoDelay()).tcpCork(o.tcpCork())
                     .virtualThreads(o.virtualThreads())
+                    .proxyProtocol(o.proxyProtocol())
+                    .healthPath(o.healthPath())
+                    .socketActivation(true) // started by systemd with its sockets: serve them instead of --host/--port
                     .limits(o.limits())
+                    .compression(o.compression())
                     .handler(handler);
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
-            trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL) : null;
+            trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL).holdUntilHeader() : null;
             if (trace != null) b.tracer(trace);
+            if (o.accessLog() != null) {
+                Options.LogFile f = o.accessLog();
+                AccessLog log = (f.toStdout() ? AccessLog.toStdout() : AccessLog.to(java.nio.file.Path.of(f.path()))).format(f.format());
+                b.accessLog(log); // the server opens it, and closes it when it stops
+                accessLog = log;
+            }
             Options.Timeouts t = o.timeouts();
             if (t.idle() != null) b.idleTimeout(t.idle());
             if (t.header() != null) b.headerTimeout(t.header());
@@ -84,23 +100,29 @@ public final class Main {
             if (t.write() != null) b.writeTimeout(t.write());
             if (t.shutdownGrace() != null) b.shutdownGrace(t.shutdownGrace());
             server = b.start();
+            started.set(server);
         } catch (java.net.BindException | RuntimeException e) {
             err.println("jepoll: cannot start: " + e.getMessage());
             return 1;
         }
-        // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin.
-        String host = server.config().address().getAddress().getHostAddress();
+        if (accessLog != null) Signals.onReopen(accessLog::reopen);
+        // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin. A passed socket
+        // (epoll only) has only the address it was bound to.
+        int passed = server.config().listenFds().size();
+        String host = (passed > 0 ? server.address() : server.config().address()).getAddress().getHostAddress();
         if (host.contains(":")) host = "[" + host + "]";
         String model = o.transport().isEventDriven()
                 ? "trigger " + o.trigger().name().toLowerCase(java.util.Locale.ROOT) + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
                 : "a thread per connection";
         out.println("jepoll " + VERSION + " listening on http://" + host + ":" + server.port() + "/"
                 + " (transport " + o.transport().label() + ", " + model
-                + ", " + switch (o.mode()) {
+                + (o.compression() == null ? "" : ", gzip") + ", " + switch (o.mode()) {
                     case ECHO -> "echo";
                     case HELLO -> "hello";
                     case FILES -> "files from " + o.dir().root().toAbsolutePath().normalize();
                 } + ")");
+        if (passed > 0) out.println("jepoll: serving " + (passed == 1 ? "the socket" : passed + " sockets")
+                + " passed by socket activation (LISTEN_FDS), not --host/--port");
         if (trace != null) trace.header(); // the columns, under the banner
         out.flush();
         try {
@@ -108,8 +130,14 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println("jepoll: stopping");
-        server.close();
+        if (o.drain().isPositive()) {
+            out.println("jepoll: draining for " + o.drain().toMillis() + " ms (health checks answer 503), then stopping");
+            out.flush();
+            server.drainAndClose(o.drain());
+        } else {
+            out.println("jepoll: stopping");
+            server.close();
+        }
         out.println("jepoll: stopped");
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.jepoll.cli;
 
 import io.jepoll.http.HttpLimits;
+import io.jepoll.server.AccessLog;
 import io.jepoll.server.Transport;
 import io.jepoll.loop.Trigger;
 
@@ -18,9 +19,10 @@ final class OptionParser {
     }
 
     private static final Set<String> WITH_VALUE = Set.of("--host", "--port", "--loops", "--trigger", "--transport",
-            "--dir", "--index", "--max-age",
+            "--dir", "--index", "--max-age", "--access-log", "--access-log-format", "--gzip-min-size", "--gzip-level",
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
-            "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace");
+            "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace",
+            "--health-path", "--drain");
 
     static Options parse(String... args) throws UsageException {
         Options d = Options.defaults();
@@ -28,7 +30,7 @@ final class OptionParser {
         int port = d.port(), loops = d.loops(), maxConnections = 0;
         Trigger trigger = d.trigger();
         Transport transport = d.transport();
-        boolean noDelay = false, cork = false, log = false, virtual = false, trace = false;
+        boolean noDelay = false, cork = false, log = false, virtual = false, trace = false, proxy = false;
         Options.Mode mode = d.mode();
         Options.Action action = d.action();
         HttpLimits limits = d.limits();
@@ -36,6 +38,12 @@ final class OptionParser {
         String dir = null, index = null;
         boolean listing = false, dotfiles = false, symlinksOut = false;
         long maxAge = -1;
+        String accessLog = null;
+        AccessLog.Format logFormat = null;
+        String healthPath = null;
+        Duration drain = d.drain();
+        boolean gzip = false;
+        Integer gzipMinSize = null, gzipLevel = null;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -91,8 +99,24 @@ final class OptionParser {
                 case "--follow-symlinks-out" -> symlinksOut = true;
                 case "--max-age" -> maxAge = number(name, value, 0, 10L * 365 * 24 * 3600);
                 case "--log-requests" -> log = true;
+                case "--access-log" -> {
+                    if (value.isBlank()) throw new UsageException("--access-log needs a file, or - for standard output");
+                    accessLog = value;
+                }
+                case "--access-log-format" -> logFormat = switch (value) {
+                    case "common" -> AccessLog.Format.COMMON;
+                    case "combined" -> AccessLog.Format.COMBINED;
+                    case "json" -> AccessLog.Format.JSON;
+                    default -> throw new UsageException("--access-log-format must be common, combined or json, not '" + value + "'");
+                };
                 case "--trace" -> trace = true;
                 case "--virtual-threads" -> virtual = true;
+                case "--proxy-protocol" -> proxy = true;
+                case "--health-path" -> healthPath = healthPath(value);
+                case "--drain" -> drain = duration(name, value);
+                case "--gzip" -> gzip = true;
+                case "--gzip-min-size" -> gzipMinSize = (int) size(name, value, 0, Integer.MAX_VALUE);
+                case "--gzip-level" -> gzipLevel = (int) number(name, value, 1, 9);
                 case "--max-request-line" -> limits = limits.withMaxRequestLine((int) size(name, value, 64, 1 << 20));
                 case "--max-header-size" -> limits = limits.withMaxHeaderSize((int) size(name, value, 64, 16 << 20));
                 case "--max-headers" -> limits = limits.withMaxHeaderCount((int) number(name, value, 1, 100_000));
@@ -128,8 +152,19 @@ final class OptionParser {
         } else if (index != null || listing || dotfiles || symlinksOut || maxAge >= 0) {
             throw new UsageException("--index, --dir-listing, --dotfiles, --follow-symlinks-out and --max-age need --dir");
         }
+        if (!gzip && (gzipMinSize != null || gzipLevel != null)) throw new UsageException("--gzip-min-size and --gzip-level need --gzip");
+        io.jepoll.http.Compression compression = null;
+        if (gzip) {
+            compression = io.jepoll.http.Compression.gzip();
+            if (gzipMinSize != null) compression = compression.minSize(gzipMinSize);
+            if (gzipLevel != null) compression = compression.level(gzipLevel);
+        }
+        if (logFormat != null && accessLog == null) throw new UsageException("--access-log-format needs --access-log");
+        Options.LogFile logFile = accessLog == null ? null
+                : new Options.LogFile(accessLog, logFormat == null ? AccessLog.Format.COMBINED : logFormat);
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
-                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action);
+                maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile,
+                healthPath, drain, compression);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {
@@ -141,6 +176,16 @@ final class OptionParser {
         }
         if (n < min || n > max) throw new UsageException(name + " must be between " + min + " and " + max + ", not " + v);
         return n;
+    }
+
+    /** An absolute path of visible ASCII without a query: what the server accepts as its health path. */
+    private static String healthPath(String v) throws UsageException {
+        try {
+            io.jepoll.server.HttpServer.builder().healthPath(v); // the library's rule, checked once
+            return v;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--health-path needs a path like /healthz (visible ASCII, no query), not '" + v + "'");
+        }
     }
 
     /** Bytes: 8192, 16k, 1m (binary multiples). */
@@ -172,7 +217,7 @@ final class OptionParser {
         } catch (NumberFormatException e) {
             throw new UsageException(name + " needs a duration like 10s, 500ms or 2m, not '" + v + "'");
         }
-        boolean grace = name.equals("--shutdown-grace");
+        boolean grace = name.equals("--shutdown-grace") || name.equals("--drain"); // zero: none
         if (d.isNegative() || (d.isZero() && !grace) || d.compareTo(Duration.ofDays(1)) > 0) {
             throw new UsageException(name + " must be " + (grace ? "between 0 and" : "above 0 and at most") + " 1 day, not " + v);
         }

@@ -1,6 +1,7 @@
 package io.jepoll.cli;
 
 import io.jepoll.http.HttpLimits;
+import io.jepoll.server.AccessLog;
 import io.jepoll.server.Transport;
 import io.jepoll.loop.Trigger;
 
@@ -8,11 +9,13 @@ import java.time.Duration;
 
 /**
  * The command line, parsed. Defaults reproduce the tutorial: Hello, world! on 0.0.0.0:8080.
- * A null timeout or a zero {@code maxConnections} means "the library's default".
+ * A null timeout or a zero {@code maxConnections} means "the library's default"; a null
+ * {@code compression} means off.
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
-               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action) {
+               int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol,
+               LogFile accessLog, String healthPath, Duration drain, io.jepoll.http.Compression compression) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -21,6 +24,11 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
 
     enum Action { SERVE, HELP, VERSION }
 
+    /** --access-log (null when none): a path, or "-" for standard output, and its format. */
+    record LogFile(String path, AccessLog.Format format) {
+        boolean toStdout() { return path.equals("-"); }
+    }
+
     record Timeouts(Duration idle, Duration header, Duration body, Duration write, Duration shutdownGrace) {
         static final Timeouts DEFAULTS = new Timeouts(null, null, null, null, null);
     }
@@ -28,7 +36,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null);
     }
 
     static final String USAGE = """
@@ -46,9 +54,24 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --echo                  answer every request with its own body
               --dir DIR               serve the files under DIR (GET/HEAD, ranges, validators)
               --log-requests          print each request, as the tutorial does
+              --access-log FILE       append a line per request to FILE ("-": standard output);
+                                      SIGUSR1 reopens FILE (after logrotate moved it)
+              --access-log-format F   common, combined (default) or json
               --trace                 print every step of the event loop: epoll_wait, events,
                                       accept4, reads, sends, epoll_ctl, timers, closes
               --virtual-threads       run the handler on virtual threads
+              --proxy-protocol        behind a load balancer: every connection starts with a PROXY
+                                      header (v1 or v2), whose client address is the request's;
+                                      a connection without one is closed
+              --health-path PATH      answer PATH (e.g. /healthz) before the handler: 200 "ok"
+                                      while serving, 503 "draining" once stopping
+              --drain D               on SIGTERM, first answer the health path with 503 and keep
+                                      serving for D (a balancer takes the instance out), then
+                                      stop gracefully; a second signal skips the rest (default 0)
+              --gzip                  compress text, JSON, JS, XML, SVG answers of 1k or more for
+                                      clients that accept gzip (files under --dir are sent as they are)
+              --gzip-min-size N       with --gzip: smallest body compressed (default 1k)
+              --gzip-level N          with --gzip: deflate level, 1 fastest to 9 smallest (default 6)
 
             Serving a directory (with --dir):
               --index NAME            file served for a directory's URI (default index.html)
@@ -74,6 +97,9 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --help                  print this and exit
               --version               print the version and exit
 
-            Ctrl-C or SIGTERM stops the server gracefully (exit code 0).
+            Started by systemd socket activation (LISTEN_PID naming this process, LISTEN_FDS 1 or
+            more) it serves the sockets passed, from descriptor 3, instead of --host and --port
+            (epoll only). Ctrl-C or SIGTERM stops the server gracefully (exit code 0), after the
+            --drain if one is set.
             """;
 }

@@ -46,11 +46,17 @@ class CommandProcessTest {
         }
     }
 
-    private Process launch(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+    private Process launch(String... args) throws IOException { return launch(List.of(), java.util.Map.of(), args); }
+
+    /** As {@link #launch(String...)}, run through {@code launcher} (a wrapper that execs the command), {@code env} added. */
+    private Process launch(List<String> launcher, java.util.Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         children.add(p);
         return p;
     }
@@ -69,6 +75,9 @@ class CommandProcessTest {
     private static HttpRequest.Builder request(int port, String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT);
     }
+
+    /** SIGTERM, keeping the child's output readable ({@link Process#destroy()} would close it). */
+    private static void sigterm(Process p) { p.toHandle().destroy(); }
 
     /** SIGTERM, then the child must stop by itself with exit code 0. */
     private static void stopsGracefully(Process p) throws InterruptedException {
@@ -105,17 +114,220 @@ class CommandProcessTest {
     }
 
     @Test
+    void gzipCompressesWhatTheClientAcceptsAndSaysSo() throws Exception {
+        Running r = start("--echo", "--gzip");
+        assertThat(r.banner()).contains(", gzip, echo");
+        byte[] json = "{\"id\":1,\"name\":\"jepoll\"},".repeat(200).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<byte[]> resp = client.send(request(r.port(), "/").header("Content-Type", "application/json")
+                    .header("Accept-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(resp.headers().firstValue("content-encoding")).hasValue("gzip");
+            assertThat(resp.headers().firstValue("vary")).hasValue("Accept-Encoding");
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(resp.body()))) {
+                assertThat(in.readAllBytes()).isEqualTo(json);
+            }
+            HttpResponse<byte[]> plain = client.send(request(r.port(), "/").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+            assertThat(plain.body()).isEqualTo(json);
+        }
+        stopsGracefully(r.process());
+    }
+
+    @Test
     void logRequestsPrintsEachRequestLikeTheTutorial() throws Exception {
         Running r = start("--log-requests");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             client.send(request(r.port(), "/logged?x=1").header("X-Trace", "abc").build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("-".repeat(40));
+            assertThat(r.output().poll(10, TimeUnit.SECONDS)).startsWith("-".repeat(40) + " from 127.0.0.1:");
             assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("GET /logged?x=1 HTTP/1.1");
             List<String> fields = new ArrayList<>();
             for (String l; (l = r.output().poll(1, TimeUnit.SECONDS)) != null && l.contains(": "); ) fields.add(l);
             assertThat(fields).contains("X-Trace: abc");
         }
         stopsGracefully(r.process());
+    }
+
+    /** --proxy-protocol: the header's client is the one the log names; a connection without a header gets nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--transport=epoll", "--transport=threads"})
+    void proxyProtocolLogsTheClientItsHeaderNamed(String flag) throws Exception {
+        Running r = start(flag, "--proxy-protocol", "--log-requests");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("PROXY TCP4 203.0.113.7 198.51.100.1 4711 80\r\n"
+                    + "GET /lb HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes());
+            assertThat(new String(s.getInputStream().readAllBytes())).startsWith("HTTP/1.1 200").endsWith("Hello, world!");
+        }
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("-".repeat(40) + " from 203.0.113.7:4711");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            byte[] answer;
+            try {
+                answer = s.getInputStream().readAllBytes();
+            } catch (java.net.SocketException reset) { // closed with our request unread: a reset, also no answer
+                answer = new byte[0];
+            }
+            assertThat(answer).as("no answer without a PROXY header").isEmpty();
+        }
+        stopsGracefully(r.process());
+    }
+
+    /**
+     * --health-path and --drain: SIGTERM makes the health path answer 503 while the rest is still served; a second
+     * SIGTERM ends the (hour-long) drain, and the command stops gracefully with exit code 0.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--transport=epoll", "--transport=threads"})
+    void sigtermDrainsBeforeStoppingAndASecondSignalEndsTheDrain(String flag) throws Exception {
+        Running r = start(flag, "--health-path", "/healthz", "--drain", "60m");
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> healthy = client.send(request(r.port(), "/healthz").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(healthy.statusCode()).isEqualTo(200);
+            assertThat(healthy.body()).isEqualTo("ok\n");
+
+            sigterm(r.process());
+            assertThat(r.output().poll(10, TimeUnit.SECONDS)).as("said when the drain began")
+                    .isEqualTo("jepoll: draining for 3600000 ms (health checks answer 503), then stopping");
+            HttpResponse<String> draining = client.send(request(r.port(), "/healthz").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(draining.statusCode()).isEqualTo(503);
+            assertThat(draining.body()).isEqualTo("draining\n");
+            HttpResponse<String> served = client.send(request(r.port(), "/").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(served.statusCode()).as("everything else is still served").isEqualTo(200);
+            assertThat(served.body()).isEqualTo("Hello, world!");
+            assertThat(r.process().isAlive()).as("still draining: the hour is not over").isTrue();
+        }
+        sigterm(r.process()); // the second one
+        assertThat(r.process().waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s of the second SIGTERM").isTrue();
+        assertThat(r.process().exitValue()).isZero();
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: stopped");
+    }
+
+    /** A short drain ends by itself: SIGTERM once, and the command stops with exit code 0. */
+    @Test
+    void aShortDrainEndsByItself() throws Exception {
+        Running r = start("--health-path", "/healthz", "--drain", "200ms");
+        sigterm(r.process());
+        assertThat(r.process().waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s of SIGTERM").isTrue();
+        assertThat(r.process().exitValue()).isZero();
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).startsWith("jepoll: draining for 200 ms");
+        assertThat(r.output().poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: stopped");
+    }
+
+    /**
+     * systemd socket activation, as systemd does it: a launcher (socket-activate.py, needs python3) opens the
+     * listening socket, passes it as descriptor 3 with LISTEN_FDS=1 and LISTEN_PID naming the server's process.
+     * The server serves that socket on every loop instead of binding its --port.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--trigger=level", "--trigger=edge"})
+    void servesTheSocketThatSocketActivationPasses(String flag) throws Exception {
+        Process p = launch(socketActivate(), java.util.Map.of(), "--host", "127.0.0.1", "--port", "1", "--loops", "2", flag);
+        BlockingQueue<String> lines = drain(p);
+        int port = passedPort(lines);
+        assertThat(lines.poll(30, TimeUnit.SECONDS)).contains("listening on http://127.0.0.1:" + port + "/");
+        assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: serving the socket passed by socket activation (LISTEN_FDS), not --host/--port");
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.send(request(port, "/").build(), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("Hello, world!");
+            }
+        }
+        stopsGracefully(p);
+    }
+
+    @Test
+    void socketActivationMeantForAnotherProcessIsIgnored() throws Exception {
+        Process p = launch(socketActivate(), java.util.Map.of("LISTEN_PID", "other"), "--host", "127.0.0.1", "--port", "0");
+        BlockingQueue<String> lines = drain(p);
+        int passed = passedPort(lines);
+        Matcher m = BANNER.matcher(String.valueOf(lines.poll(30, TimeUnit.SECONDS)));
+        assertThat(m.find()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as("its own port, bound").isNotEqualTo(passed);
+        stopsGracefully(p);
+    }
+
+    @Test
+    void socketActivationOnATransportThatCannotAdoptASocketIsAnError() throws Exception {
+        Process p = launch(socketActivate(), java.util.Map.of(), "--transport", "nio");
+        BlockingQueue<String> lines = drain(p);
+        passedPort(lines);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(lines.poll(10, TimeUnit.SECONDS)).startsWith("jepoll: cannot start: serving a passed socket")
+                .contains("needs the epoll transport: nio cannot adopt");
+    }
+
+    /** python3 and the launcher script; the test is skipped where python3 is missing. */
+    private static List<String> socketActivate() throws Exception {
+        String python = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
+                .map(dir -> java.nio.file.Path.of(dir, "python3")).filter(java.nio.file.Files::isExecutable)
+                .map(java.nio.file.Path::toString).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(python != null, "python3 is needed to pass a socket as descriptor 3");
+        return List.of(python, java.nio.file.Path.of(CommandProcessTest.class.getResource("/socket-activate.py").toURI()).toString());
+    }
+
+    /** The launcher's first line: the port of the socket it passes. */
+    private static int passedPort(BlockingQueue<String> lines) throws InterruptedException {
+        String first = lines.poll(30, TimeUnit.SECONDS);
+        assertThat(first).as("the launcher's first line").startsWith("port ");
+        return Integer.parseInt(first.substring(5));
+    }
+
+    /**
+     * --access-log as logrotate uses it: lines go to the file, the file is moved, SIGUSR1 makes a new one, and
+     * SIGTERM leaves every answered request in one of them.
+     */
+    @Test
+    void accessLogIsReopenedOnSigusr1AndCompleteAfterSigterm() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jepoll-log");
+        java.nio.file.Path log = dir.resolve("access.log"), rotated = dir.resolve("access.log.1");
+        try {
+            Running r = start("--access-log", log.toString());
+            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                client.send(request(r.port(), "/before").header("User-Agent", "test/1").build(), HttpResponse.BodyHandlers.ofString());
+                java.nio.file.Files.move(log, rotated);
+                Process kill = new ProcessBuilder("kill", "-USR1", String.valueOf(r.process().pid())).start();
+                assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(kill.exitValue()).isZero();
+                String reopened = null;
+                for (String l; reopened == null && (l = r.output().poll(10, TimeUnit.SECONDS)) != null; ) {
+                    if (l.contains("access log " + log + ": reopened")) reopened = l;
+                }
+                assertThat(reopened).as("the server said it reopened the log").isNotNull();
+                client.send(request(r.port(), "/after").build(), HttpResponse.BodyHandlers.ofString());
+            }
+            stopsGracefully(r.process());
+            assertThat(java.nio.file.Files.readAllLines(rotated)).singleElement().asString()
+                    .matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /before HTTP/1.1\" 200 13 \"-\" \"test/1\"");
+            assertThat(java.nio.file.Files.readAllLines(log)).singleElement().asString().contains("\"GET /after HTTP/1.1\" 200 13");
+        } finally {
+            try (var walk = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void accessLogToStandardOutputInJson() throws Exception {
+        Running r = start("--access-log", "-", "--access-log-format", "json", "--transport", "threads");
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            client.send(request(r.port(), "/json?q=1").build(), HttpResponse.BodyHandlers.ofString());
+        }
+        String line = r.output().poll(10, TimeUnit.SECONDS);
+        assertThat(line).startsWith("{\"time\":\"").contains("\"remote\":\"127.0.0.1\",\"method\":\"GET\",\"target\":\"/json?q=1\","
+                + "\"protocol\":\"HTTP/1.1\",\"status\":200,\"bytes\":13,").endsWith("}");
+        stopsGracefully(r.process());
+    }
+
+    @Test
+    void anAccessLogThatCannotBeOpenedIsAOneLineErrorWithExitCode1() throws Exception {
+        Process p = launch("--port", "0", "--access-log", "/no/such/directory/access.log");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(out.trim()).startsWith("jepoll: cannot start: cannot open the access log /no/such/directory/access.log").doesNotContain("\n");
     }
 
     /**

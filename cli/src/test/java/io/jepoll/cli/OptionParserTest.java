@@ -26,14 +26,40 @@ class OptionParserTest {
         assertThat(o.mode()).isEqualTo(Options.Mode.HELLO);
         assertThat(o.action()).isEqualTo(Options.Action.SERVE);
         assertThat(o.loops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(o.healthPath()).as("no health path").isNull();
+        assertThat(o.drain()).as("no drain").isZero();
+        assertThat(OptionParser.parse("--drain", "0").drain()).isZero();
     }
 
     @Test
     void everyFlagIsRead() throws Exception {
         Options o = OptionParser.parse("--host", "127.0.0.1", "--port=9000", "--loops", "3", "--trigger", "edge",
-                "--transport", "epoll", "--tcp-nodelay", "--tcp-cork", "--echo", "--log-requests", "--virtual-threads");
+                "--transport", "epoll", "--tcp-nodelay", "--tcp-cork", "--echo", "--log-requests", "--virtual-threads",
+                "--proxy-protocol", "--health-path", "/healthz", "--drain=2s");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
-                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE));
+                Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true,
+                null, "/healthz", Duration.ofSeconds(2), null));
+    }
+
+    @Test
+    void accessLogTakesAFileOrStandardOutputAndAFormat() throws Exception {
+        assertThat(OptionParser.parse().accessLog()).isNull();
+        assertThat(OptionParser.parse("--access-log", "/var/log/jepoll.log").accessLog())
+                .isEqualTo(new Options.LogFile("/var/log/jepoll.log", io.jepoll.server.AccessLog.Format.COMBINED));
+        Options.LogFile stdout = OptionParser.parse("--access-log=-", "--access-log-format", "json").accessLog();
+        assertThat(stdout).isEqualTo(new Options.LogFile("-", io.jepoll.server.AccessLog.Format.JSON));
+        assertThat(stdout.toStdout()).isTrue();
+        assertThat(OptionParser.parse("--access-log", "a.log", "--access-log-format=common").accessLog().format())
+                .isEqualTo(io.jepoll.server.AccessLog.Format.COMMON);
+    }
+
+    @Test
+    void gzipAndItsSettings() throws Exception {
+        assertThat(OptionParser.parse().compression()).isNull();
+        assertThat(OptionParser.parse("--gzip").compression()).isEqualTo(io.jepoll.http.Compression.gzip());
+        assertThat(OptionParser.parse("--gzip", "--gzip-min-size", "4k", "--gzip-level=1").compression())
+                .isEqualTo(io.jepoll.http.Compression.gzip().minSize(4096).level(1));
+        assertThat(OptionParser.parse("--gzip", "--gzip-min-size", "0").compression().minSize()).isZero();
     }
 
     @Test
@@ -65,6 +91,19 @@ class OptionParserTest {
             "--max-request-line,10          | --max-request-line must be between 64 and 1048576 bytes, not 10",
             "--idle-timeout,0               | --idle-timeout must be above 0 and at most 1 day, not 0",
             "--header-timeout,soon          | --header-timeout needs a duration like 10s, 500ms or 2m, not 'soon'",
+            "--access-log-format,json       | --access-log-format needs --access-log",
+            "--access-log,x,--access-log-format,xml | --access-log-format must be common, combined or json, not 'xml'",
+            "--access-log                   | --access-log needs a value (see --help)",
+            "--health-path,healthz          | --health-path needs a path like /healthz (visible ASCII, no query), not 'healthz'",
+            "--health-path,/h?x=1           | --health-path needs a path like /healthz (visible ASCII, no query), not '/h?x=1'",
+            "--health-path                  | --health-path needs a value (see --help)",
+            "--drain,-1s                    | --drain must be between 0 and 1 day, not -1s",
+            "--drain,2d                     | --drain needs a duration like 10s, 500ms or 2m, not '2d'",
+            "--gzip-level,6                 | --gzip-min-size and --gzip-level need --gzip",
+            "--gzip-min-size,1k             | --gzip-min-size and --gzip-level need --gzip",
+            "--gzip,--gzip-level,0          | --gzip-level must be between 1 and 9, not 0",
+            "--gzip,--gzip-min-size,-1      | --gzip-min-size must be between 0 and 2147483647 bytes, not -1",
+            "--gzip=yes                     | --gzip takes no value",
     })
     void badCommandLinesGiveOneLineAndExitCode2(String args, String message) throws Exception {
         String[] argv = args.split(",");
@@ -79,7 +118,8 @@ class OptionParserTest {
     void helpAndVersionExitZero() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(Main.run(new String[]{"--help"}, new PrintStream(out), System.err)).isZero();
-        assertThat(out.toString()).contains("--trigger level|edge", "--transport T", "threads", "--echo");
+        assertThat(out.toString()).contains("--trigger level|edge", "--transport T", "threads", "--echo",
+                "--health-path PATH", "--drain D");
         out.reset();
         assertThat(Main.run(new String[]{"--version"}, new PrintStream(out), System.err)).isZero();
         assertThat(out.toString()).startsWith("jepoll " + Main.VERSION);

@@ -49,6 +49,10 @@ public final class AcceptEncoding {
     /**
      * Whether a representation in {@code coding} (a content-coding name, or "identity" for none) is acceptable
      * to a client that sent {@code acceptEncodingHeader} (null: absent). Never throws for any header value.
+     *
+     * @param acceptEncodingHeader the field value as received, or null when the request had none
+     * @param coding               a content-coding name (case-insensitive), or "identity"; not null
+     * @return true when the client may be sent that coding
      */
     public static boolean accepts(String acceptEncodingHeader, String coding) {
         String c = normalise(Objects.requireNonNull(coding, "coding"), 0, coding.length());
@@ -75,6 +79,10 @@ public final class AcceptEncoding {
      * null for identity: the highest q wins, ties go to the earlier in available, and identity wins when the
      * client listed it with a higher q than the best coding. Null header: null (see the class comment).
      * Entries of available that are "identity" are skipped; the one returned is the caller's own string.
+     *
+     * @param header    the Accept-Encoding value as received, or null when the request had none
+     * @param available the codings the server has, best first; not null
+     * @return one of the strings of available, or null to send the representation as it is
      */
     public static String preferred(String header, List<String> available) {
         Objects.requireNonNull(available, "available");

@@ -32,7 +32,7 @@ final class BodyBuffer {
     /**
      * Appends src[off, off+n). committed is how many bytes the body will have once the announced ones (the current
      * chunk, or the declared length) arrive; the first array is no bigger than it, so a 5-byte body gets 5 bytes.
-     * The caller guarantees size + n <= committed <= hardCap.
+     * The caller guarantees {@code size + n <= committed <= hardCap}.
      */
     void append(byte[] src, int off, int n, long committed) {
         int need = size + n;

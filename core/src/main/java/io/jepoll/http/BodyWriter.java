@@ -10,5 +10,12 @@ import java.io.OutputStream;
  */
 @FunctionalInterface
 public interface BodyWriter {
+    /**
+     * Writes the whole body, then returns; the body ends there (the stream need not be closed).
+     *
+     * @param out the body: writes block while the client lags; {@code flush()} sends what is buffered now
+     * @throws IOException when the client has gone; an exception leaves the body unterminated, so the client
+     *                     sees the response fail rather than end short
+     */
     void writeTo(OutputStream out) throws IOException;
 }

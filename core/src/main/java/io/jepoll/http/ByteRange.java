@@ -8,14 +8,18 @@ package io.jepoll.http;
  */
 public record ByteRange(long first, long last) {
 
-    /** @throws IllegalArgumentException unless 0 &lt;= first &lt;= last &lt; Long.MAX_VALUE */
+    /**
+     * Checks the bounds.
+     *
+     * @throws IllegalArgumentException unless 0 &lt;= first &lt;= last &lt; Long.MAX_VALUE
+     */
     public ByteRange {
         if (first < 0 || last < first || last == Long.MAX_VALUE) {
             throw new IllegalArgumentException("not a byte range: " + first + "-" + last);
         }
     }
 
-    /** Bytes in the range. */
+    /** {@return bytes in the range, at least 1} */
     public long length() {
         return last - first + 1;
     }
@@ -23,6 +27,8 @@ public record ByteRange(long first, long last) {
     /**
      * The Content-Range field value of a 206 part (§14.4), e.g. {@code bytes 0-99/1234}.
      *
+     * @param completeLength the representation's length in bytes, past {@code last}
+     * @return the field value
      * @throws IllegalArgumentException when the range does not fit in completeLength
      */
     public String contentRange(long completeLength) {

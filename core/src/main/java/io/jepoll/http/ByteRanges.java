@@ -60,14 +60,18 @@ public final class ByteRanges {
      */
     public record Limits(int maxRanges, int maxFieldLength) {
 
-        /** @throws IllegalArgumentException when a bound is not positive */
+        /**
+         * Checks the bounds.
+         *
+         * @throws IllegalArgumentException when a bound is not positive
+         */
         public Limits {
             if (maxRanges < 1 || maxFieldLength < 1) {
                 throw new IllegalArgumentException("limits must be positive: " + maxRanges + ", " + maxFieldLength);
             }
         }
 
-        /** 16 ranges, 1024 chars: room for 16 ranges of 64-bit offsets with spaces. */
+        /** {@return 16 ranges, 1024 chars: room for 16 ranges of 64-bit offsets with spaces} */
         public static Limits defaults() {
             return new Limits(16, 1024);
         }
@@ -76,7 +80,13 @@ public final class ByteRanges {
     private ByteRanges() {
     }
 
-    /** {@link #parse(String, long, Limits)} with {@link Limits#defaults()}. */
+    /**
+     * {@link #parse(String, long, Limits)} with {@link Limits#defaults()}.
+     *
+     * @param rangeHeader          the Range field value, or null when the request had none
+     * @param representationLength the length in bytes of what would be sent whole, {@code >= 0}
+     * @return what to send
+     */
     public static RangeSet parse(String rangeHeader, long representationLength) {
         return parse(rangeHeader, representationLength, Limits.defaults());
     }
@@ -85,6 +95,11 @@ public final class ByteRanges {
      * What to send for a Range header value (null: absent) against a representation of the given length.
      * Never throws for any header value.
      *
+     * @param rangeHeader          the Range field value, or null when the request had none
+     * @param representationLength the length in bytes of what would be sent whole, {@code >= 0}
+     * @param limits               the bounds past which the header is ignored
+     * @return {@link RangeSet.Ignore} (send 200 and the whole), {@link RangeSet.Unsatisfiable} (416), or the
+     *         disjoint ranges to send in a 206
      * @throws IllegalArgumentException when representationLength is negative
      */
     public static RangeSet parse(String rangeHeader, long representationLength, Limits limits) {
@@ -214,7 +229,14 @@ public final class ByteRanges {
         return v;
     }
 
-    /** {@link #ifRangeAllows(String, EntityTag, long, long)} against the system clock. */
+    /**
+     * {@link #ifRangeAllows(String, EntityTag, long, long)} against the system clock.
+     *
+     * @param ifRange             the If-Range field value, or null when the request had none
+     * @param current             the representation's entity-tag, or null when it has none
+     * @param lastModifiedSeconds its Last-Modified in epoch seconds, or negative when it has none
+     * @return true when the Range header may be honoured
+     */
     public static boolean ifRangeAllows(String ifRange, EntityTag current, long lastModifiedSeconds) {
         return ifRangeAllows(ifRange, current, lastModifiedSeconds, Math.floorDiv(System.currentTimeMillis(), 1000));
     }
@@ -230,6 +252,12 @@ public final class ByteRanges {
      * (or later), which can still change within it, so it is weak and the date does not match, as Apache httpd
      * does. A file changed twice within a past second cannot be seen in whole seconds; callers that send an ETag
      * (from {@link EntityTag#forFile}, with nanoseconds) have clients use it instead (§8.8.3, §13.1.5).
+     *
+     * @param ifRange             the If-Range field value, or null when the request had none
+     * @param current             the representation's entity-tag, or null when it has none
+     * @param lastModifiedSeconds its Last-Modified in epoch seconds, or negative when it has none
+     * @param nowEpochSeconds     the current time in epoch seconds: a Last-Modified this late is weak
+     * @return true when the Range header may be honoured
      */
     public static boolean ifRangeAllows(String ifRange, EntityTag current, long lastModifiedSeconds,
             long nowEpochSeconds) {

@@ -9,7 +9,7 @@ import java.time.ZonedDateTime;
  * The {@code Date} header line (RFC 9110 §6.6.1, IMF-fixdate), formatted at most once a
  * second and shared by every loop: a request costs a clock read and an array copy.
  */
-public final class DateCache {
+final class DateCache {
     private DateCache() {}
 
     private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -20,10 +20,15 @@ public final class DateCache {
 
     private static volatile Line current = new Line(Long.MIN_VALUE, new byte[0]);
 
-    /** {@code "Date: Thu, 26 Nov 2026 15:18:33 GMT\r\n"} for the current second. */
+    /** {@return {@code "Date: Thu, 26 Nov 2026 15:18:33 GMT\r\n"} for the current second} */
     public static byte[] line() { return line(System.currentTimeMillis()); }
 
-    /** The Date line for {@code epochMillis}; the same array for every call within one second. */
+    /**
+     * The Date line for {@code epochMillis}; the same array for every call within one second.
+     *
+     * @param epochMillis the time, in milliseconds since the epoch
+     * @return the line, CRLF included; shared, so not to be changed
+     */
     public static byte[] line(long epochMillis) {
         long second = Math.floorDiv(epochMillis, 1000);
         Line l = current;

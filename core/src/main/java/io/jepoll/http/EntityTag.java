@@ -26,7 +26,11 @@ public record EntityTag(boolean weak, String opaque) {
     /** Chars in one If-Match / If-None-Match value; more and the value is INVALID without being read. */
     public static final int MAX_FIELD_LENGTH = 8192;
 
-    /** @throws IllegalArgumentException when opaque has a char that is not etagc (a DQUOTE, a control, SP...) */
+    /**
+     * Checks that opaque can go between the quotes as it is.
+     *
+     * @throws IllegalArgumentException when opaque has a char that is not etagc (a DQUOTE, a control, SP...)
+     */
     public EntityTag {
         Objects.requireNonNull(opaque, "opaque");
         for (int i = 0; i < opaque.length(); i++) {
@@ -36,10 +40,23 @@ public record EntityTag(boolean weak, String opaque) {
         }
     }
 
+    /**
+     * A strong tag: the representation is the same byte for byte while the tag is (§8.8.1).
+     *
+     * @param opaque the tag without quotes, etagc chars only
+     * @return {@code "opaque"}
+     */
     public static EntityTag strong(String opaque) {
         return new EntityTag(false, opaque);
     }
 
+    /**
+     * A weak tag: the representation is equivalent in meaning while the tag is, not byte for byte (§8.8.1), so it
+     * serves If-None-Match but never a range.
+     *
+     * @param opaque the tag without quotes, etagc chars only
+     * @return {@code W/"opaque"}
+     */
     public static EntityTag weak(String opaque) {
         return new EntityTag(true, opaque);
     }
@@ -55,6 +72,11 @@ public record EntityTag(boolean weak, String opaque) {
      * <p>Shape: {@code "<mtime>[.<nanos>]-<size>-<inode>"}, lower-case hex, the nanos part only when non-zero;
      * negative mtimes and inodes above Long.MAX (unsigned on Linux) are written as their 64-bit two's complement.
      *
+     * @param size         the file's length in bytes
+     * @param mtimeSeconds its last modification, seconds since the epoch
+     * @param mtimeNanos   the nanoseconds within that second, 0 where the filesystem has none
+     * @param inode        its inode number (0 where unknown)
+     * @return the strong tag
      * @throws IllegalArgumentException when size is negative or mtimeNanos is outside 0..999,999,999
      */
     public static EntityTag forFile(long size, long mtimeSeconds, long mtimeNanos, long inode) {
@@ -72,22 +94,37 @@ public record EntityTag(boolean weak, String opaque) {
         return strong(b.toString());
     }
 
-    /** The field value form: {@code "abc"} or {@code W/"abc"}. */
+    /** {@return the field value form: {@code "abc"} or {@code W/"abc"}} */
     public String header() {
         return (weak ? "W/\"" : "\"") + opaque + '"';
     }
 
-    /** §8.8.3.2: both strong and the opaque-tags identical, char for char. */
+    /**
+     * Strong comparison (§8.8.3.2), for If-Match and If-Range.
+     *
+     * @param other the tag to compare with, or null (no tag: no match)
+     * @return true when both are strong and the opaque-tags identical, char for char
+     */
     public boolean strongMatch(EntityTag other) {
         return other != null && !weak && !other.weak && opaque.equals(other.opaque);
     }
 
-    /** §8.8.3.2: the opaque-tags identical, either or both may be weak. */
+    /**
+     * Weak comparison (§8.8.3.2), for If-None-Match.
+     *
+     * @param other the tag to compare with, or null (no tag: no match)
+     * @return true when the opaque-tags are identical; either or both may be weak
+     */
     public boolean weakMatch(EntityTag other) {
         return other != null && opaque.equals(other.opaque);
     }
 
-    /** One entity-tag, the whole value (SP/HTAB around it allowed), or null when it is not exactly one. */
+    /**
+     * One entity-tag that is the whole value (SP/HTAB around it allowed), as in If-Range or an ETag field.
+     *
+     * @param value the field value, or null
+     * @return the tag, or null when the value is null, longer than {@link #MAX_FIELD_LENGTH} or not exactly one tag
+     */
     public static EntityTag parse(String value) {
         if (value == null || value.length() > MAX_FIELD_LENGTH) {
             return null;
@@ -103,6 +140,9 @@ public record EntityTag(boolean weak, String opaque) {
      * entity-tags under the list rule of §5.6.1 (OWS around commas, empty elements ignored, so {@code ""} and
      * {@code ", ,"} are lists of no tags). Null is taken as absent and gives INVALID too; callers test for null
      * first. More than {@link #MAX_TAGS} tags, or a value longer than {@link #MAX_FIELD_LENGTH}, is INVALID.
+     *
+     * @param fieldValue the field value as received
+     * @return {@link EntityTagList#ANY}, the tags, or {@link EntityTagList#INVALID}; never null
      */
     public static EntityTagList parseList(String fieldValue) {
         if (fieldValue == null || fieldValue.length() > MAX_FIELD_LENGTH) {

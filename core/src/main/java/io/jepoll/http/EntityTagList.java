@@ -8,7 +8,9 @@ import java.util.List;
  */
 public sealed interface EntityTagList permits EntityTagList.Any, EntityTagList.Tags, EntityTagList.Invalid {
 
+    /** The one {@code *}. */
     EntityTagList ANY = new Any();
+    /** The one value that matches nothing. */
     EntityTagList INVALID = new Invalid();
 
     /** {@code *}: matches any current representation, none when there is none. */
@@ -24,8 +26,13 @@ public sealed interface EntityTagList permits EntityTagList.Any, EntityTagList.T
         }
     }
 
-    /** A list, possibly of no tags (an empty or all-commas value). */
+    /**
+     * A list, possibly of no tags (an empty or all-commas value).
+     *
+     * @param tags the tags in the order listed, at most {@link EntityTag#MAX_TAGS} when parsed
+     */
     record Tags(List<EntityTag> tags) implements EntityTagList {
+        /** Copies the list, so the record stays immutable. */
         public Tags {
             tags = List.copyOf(tags);
         }
@@ -67,9 +74,17 @@ public sealed interface EntityTagList permits EntityTagList.Any, EntityTagList.T
     /**
      * If-Match's test (§13.1.1): {@code *} and a current representation, or a listed tag that strongly matches
      * current (null: there is no current representation).
+     *
+     * @param current the tag of the current representation, or null when there is none
+     * @return true when the If-Match condition holds
      */
     boolean matchesStrongly(EntityTag current);
 
-    /** If-None-Match's test (§13.1.2): {@code *} and a current representation, or a tag that weakly matches. */
+    /**
+     * If-None-Match's test (§13.1.2): {@code *} and a current representation, or a tag that weakly matches.
+     *
+     * @param current the tag of the current representation, or null when there is none
+     * @return true when a tag matches, so the If-None-Match condition is false
+     */
     boolean matchesWeakly(EntityTag current);
 }

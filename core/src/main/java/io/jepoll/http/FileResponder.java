@@ -8,5 +8,12 @@ package io.jepoll.http;
  */
 @FunctionalInterface
 public interface FileResponder {
+    /**
+     * The response for the file as opened.
+     *
+     * @param file what fstat said of the open file: the one that will be sent
+     * @return a {@link Response#fileParts} response to send regions of it, or any other non-file response to send
+     *         instead (the file is closed unsent); null or a throw is answered 500
+     */
     Response respond(FileInfo file);
 }

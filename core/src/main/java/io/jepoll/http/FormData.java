@@ -7,12 +7,12 @@ import java.util.List;
 /**
  * The name/value pairs of an {@code application/x-www-form-urlencoded} string: a query (RFC 3986 §3.4 gives it no
  * structure; this is the convention HTML forms made universal) or a form body, parsed as the WHATWG URL standard's
- * urlencoded parser does (§5.1): split on '&', empty pieces skipped, each split at its first '=' (none: the value is
+ * urlencoded parser does (§5.1): split on '&amp;', empty pieces skipped, each split at its first '=' (none: the value is
  * ""), then '+' as space and lenient percent-decoding ({@link PercentCoding#decodeForm}). Repeated names keep every
  * value in order.
  *
  * <p>Bounded: at most {@link #MAX_PAIRS} pairs are read and the rest of the input is not looked at, so a body of a
- * million '&'-separated pairs costs one scan and {@link #MAX_PAIRS} Strings at most; the input itself is bounded by
+ * million '&amp;'-separated pairs costs one scan and {@link #MAX_PAIRS} Strings at most; the input itself is bounded by
  * the request-line limit (query) or the body limit (form). A handler that must see every pair of a larger form
  * parses {@link Request#body()} itself.
  */

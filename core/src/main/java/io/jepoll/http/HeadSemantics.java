@@ -245,7 +245,7 @@ final class HeadSemantics {
         }
     }
 
-    /** RFC 3986 unreserved / sub-delims: ALPHA DIGIT "-" "." "_" "~" "!" "$" "&" "'" "(" ")" "*" "+" "," ";" "=". */
+    /** RFC 3986 unreserved / sub-delims: ALPHA DIGIT "-" "." "_" "~" "!" "$" "&amp;" "'" "(" ")" "*" "+" "," ";" "=". */
     private static boolean isHostChar(byte b) {
         return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || "-._~!$&'()*+,;=".indexOf(b) >= 0;
     }

@@ -57,12 +57,21 @@ public final class HttpDate {
      * Epoch seconds of an HTTP-date in any of the three formats, or {@link #INVALID} (-1). A valid date before
      * 1970 gives its negative epoch second; 1969-12-31 23:59:59 GMT is therefore indistinguishable from invalid,
      * which no real validator is. Never throws; null is invalid. rfc850 years are read against the system clock.
+     *
+     * @param value a field value such as If-Modified-Since, or null
+     * @return the date in seconds since the epoch, or {@link #INVALID}
      */
     public static long parse(String value) {
         return parse(value, Math.floorDiv(System.currentTimeMillis(), 1000));
     }
 
-    /** {@link #parse(String)} with the clock given, for rfc850's two-digit year. */
+    /**
+     * {@link #parse(String)} with the clock given, for rfc850's two-digit year.
+     *
+     * @param value           a field value, or null
+     * @param nowEpochSeconds the current time in epoch seconds: a two-digit year is at most 50 years after it
+     * @return the date in seconds since the epoch, or {@link #INVALID}
+     */
     public static long parse(String value, long nowEpochSeconds) {
         long s = seconds(value, nowEpochSeconds);
         return s == NONE ? INVALID : s;
@@ -164,6 +173,8 @@ public final class HttpDate {
     /**
      * IMF-fixdate of an epoch second, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}.
      *
+     * @param epochSeconds the time, in seconds since the epoch (negative before 1970)
+     * @return the 29-char field value
      * @throws IllegalArgumentException when the year is outside 0000..9999, which IMF-fixdate cannot express
      */
     public static String format(long epochSeconds) {

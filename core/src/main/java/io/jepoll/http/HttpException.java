@@ -7,8 +7,16 @@ package io.jepoll.http;
  */
 public final class HttpException extends Exception {
 
+    /** The status to answer with, 400 to 599. */
     private final int status;
 
+    /**
+     * A refusal to answer with status.
+     *
+     * @param status 400 to 599: the response the client gets before the connection closes
+     * @param reason a short text for the trace and the response body; not null
+     * @throws IllegalArgumentException when status is not an error status
+     */
     public HttpException(int status, String reason) {
         super(java.util.Objects.requireNonNull(reason, "reason"), null, false, false);
         if (status < 400 || status > 599) {
@@ -17,11 +25,12 @@ public final class HttpException extends Exception {
         this.status = status;
     }
 
+    /** {@return the status to answer with, 400 to 599} */
     public int status() {
         return status;
     }
 
-    /** The same text as {@link #getMessage()}. */
+    /** {@return the same text as {@link #getMessage()}: what was wrong, in a few words} */
     public String reason() {
         return getMessage();
     }

@@ -32,6 +32,7 @@ import java.util.Objects;
  */
 public final class MediaTypes {
 
+    /** The type of a file whose extension is unknown: a browser downloads it rather than rendering it. */
     public static final String DEFAULT_TYPE = "application/octet-stream";
 
     /** Longer extensions are not looked up (and cannot be registered). */
@@ -49,6 +50,7 @@ public final class MediaTypes {
         this.byExtension = Map.copyOf(byExtension);
     }
 
+    /** {@return the built-in table (see the class comment), one shared instance} */
     public static MediaTypes defaults() {
         return DEFAULTS;
     }
@@ -59,6 +61,7 @@ public final class MediaTypes {
      * @param extension   without the dot, 1..16 tchars other than '.'; stored in lower case
      * @param contentType a media-type as §8.3.1 defines it ({@code type/subtype *( OWS ";" OWS parameter )}), at
      *                    most 256 chars, so it is also a valid field value (no CR, LF, NUL)
+     * @return a new table; this one is unchanged
      * @throws IllegalArgumentException when either is not valid
      */
     public MediaTypes withType(String extension, String contentType) {
@@ -75,7 +78,12 @@ public final class MediaTypes {
         return new MediaTypes(copy);
     }
 
-    /** The Content-Type for a file name or path (see the class comment for what its extension is). */
+    /**
+     * The Content-Type for a file name or path (see the class comment for what its extension is).
+     *
+     * @param name a file name, or a path whose last segment is one
+     * @return the type, {@link #DEFAULT_TYPE} when the extension is unknown or there is none
+     */
     public String forFileName(String name) {
         Objects.requireNonNull(name, "name");
         int segment = name.lastIndexOf('/') + 1;
@@ -86,7 +94,12 @@ public final class MediaTypes {
         return lookUp(name, dot + 1, name.length());
     }
 
-    /** The Content-Type for an extension without its dot, case-insensitive. */
+    /**
+     * The Content-Type for an extension.
+     *
+     * @param extension without its dot, case-insensitive
+     * @return the type, {@link #DEFAULT_TYPE} when the extension is unknown
+     */
     public String forExtension(String extension) {
         Objects.requireNonNull(extension, "extension");
         return extension.length() > MAX_EXTENSION_LENGTH ? DEFAULT_TYPE

@@ -10,9 +10,20 @@ public final class OutputBuffer {
     private int start;
     private int end;
 
+    /**
+     * An empty buffer; it grows by doubling as bytes are put.
+     *
+     * @param initialCapacity bytes to start with (at least 16 are allocated)
+     */
     public OutputBuffer(int initialCapacity) { buf = new byte[Math.max(16, initialCapacity)]; }
 
-    /** Makes room for {@code n} more bytes and returns the array; write at {@link #end()}. */
+    /**
+     * Makes room for {@code n} more bytes and returns the array; write at {@link #end()}.
+     *
+     * @param n bytes the caller will write
+     * @return the backing array, which may be a new one: do not keep it past the next put
+     * @throws OutOfMemoryError past 2 GiB
+     */
     public byte[] ensure(int n) {
         if (end + n > buf.length) grow(n);
         return buf;
@@ -33,41 +44,80 @@ public final class OutputBuffer {
         end = live;
     }
 
+    /** {@return the backing array, not a copy: the output is between {@link #start()} and {@link #end()}} */
     public byte[] array() { return buf; }
 
+    /** {@return the index in {@link #array()} of the first byte not yet consumed} */
     public int start() { return start; }
 
+    /** {@return the index in {@link #array()} after the last byte put} */
     public int end() { return end; }
 
-    /** After writing {@code n} bytes into {@link #ensure(int)}'s array at {@link #end()}. */
+    /**
+     * After writing {@code n} bytes into {@link #ensure(int)}'s array at {@link #end()}.
+     *
+     * @param n bytes written, at most what was ensured
+     */
     public void advance(int n) { end += n; }
 
+    /** {@return bytes put and not yet consumed} */
     public int readable() { return end - start; }
 
+    /** {@return true when every byte put has been consumed} */
     public boolean isEmpty() { return end == start; }
 
-    /** Marks {@code n} bytes at the start as sent. */
+    /**
+     * Marks {@code n} bytes at the start as sent.
+     *
+     * @param n bytes, at most {@link #readable()}
+     */
     public void consume(int n) {
         start += n;
         if (start == end) start = end = 0;
     }
 
+    /** Forgets every byte put, sent or not; the array is kept for reuse. */
     public void clear() { start = end = 0; }
 
+    /**
+     * Appends one byte.
+     *
+     * @param b the byte
+     * @return this buffer, for chaining
+     */
     public OutputBuffer put(byte b) {
         ensure(1)[end++] = b;
         return this;
     }
 
+    /**
+     * Appends all of b, copied.
+     *
+     * @param b the bytes
+     * @return this buffer, for chaining
+     */
     public OutputBuffer put(byte[] b) { return put(b, 0, b.length); }
 
+    /**
+     * Appends b[off, off + len), copied.
+     *
+     * @param b   the bytes
+     * @param off where they start
+     * @param len how many
+     * @return this buffer, for chaining
+     */
     public OutputBuffer put(byte[] b, int off, int len) {
         System.arraycopy(b, off, ensure(len), end, len);
         end += len;
         return this;
     }
 
-    /** Appends a string that must be ASCII/Latin-1 (HTTP field text); other chars become '?'. */
+    /**
+     * Appends a string that must be ASCII/Latin-1 (HTTP field text); other chars become '?'.
+     *
+     * @param s the text, one byte per char
+     * @return this buffer, for chaining
+     */
     public OutputBuffer putLatin1(String s) {
         int n = s.length();
         byte[] a = ensure(n);
@@ -79,7 +129,13 @@ public final class OutputBuffer {
         return this;
     }
 
-    /** Appends a non-negative decimal number without allocating. */
+    /**
+     * Appends a non-negative decimal number without allocating.
+     *
+     * @param v the number, {@code >= 0}
+     * @return this buffer, for chaining
+     * @throws IllegalArgumentException when v is negative
+     */
     public OutputBuffer putDecimal(long v) {
         if (v < 0) throw new IllegalArgumentException("negative: " + v);
         int digits = 1;
@@ -93,7 +149,13 @@ public final class OutputBuffer {
         return this;
     }
 
-    /** Appends a non-negative number in lower-case hex (chunk sizes). */
+    /**
+     * Appends a non-negative number in lower-case hex (chunk sizes).
+     *
+     * @param v the number, {@code >= 0}
+     * @return this buffer, for chaining
+     * @throws IllegalArgumentException when v is negative
+     */
     public OutputBuffer putHex(long v) {
         if (v < 0) throw new IllegalArgumentException("negative: " + v);
         int digits = 1;
@@ -107,7 +169,12 @@ public final class OutputBuffer {
         return this;
     }
 
-    /** Replaces a large backing array with a small one once it is empty, so memory spikes do not stay. */
+    /**
+     * Replaces a large backing array with a small one once it is empty, so memory spikes do not stay.
+     *
+     * @param max bytes of backing array to keep at most; nothing happens while output is pending
+     * @param to  bytes of the new array
+     */
     public void shrinkIfLarger(int max, int to) {
         if (isEmpty() && buf.length > max) buf = new byte[to];
     }

@@ -30,6 +30,7 @@ package io.jepoll.http;
  */
 public final class Preconditions {
 
+    /** What the preconditions say to do with the request. */
     public enum Outcome {
         /** Serve the request as if there were no preconditions (then look at Range / If-Range). */
         PROCEED,
@@ -43,10 +44,18 @@ public final class Preconditions {
     }
 
     /**
+     * The outcome of the four preconditions against the current representation, in the order of the class
+     * comment; rfc850 dates are read against the system clock.
+     *
      * @param getOrHead           the method is GET or HEAD
+     * @param ifMatch             the If-Match field value, or null
+     * @param ifUnmodifiedSince   the If-Unmodified-Since field value, or null
+     * @param ifNoneMatch         the If-None-Match field value, or null
+     * @param ifModifiedSince     the If-Modified-Since field value, or null
      * @param current             the current representation's tag; null when there is none (no ETag, or no
      *                            representation at all)
      * @param lastModifiedSeconds the representation's Last-Modified in epoch seconds; negative when it has none
+     * @return what to answer; never null, and never throws for any field value
      */
     public static Outcome evaluate(boolean getOrHead, String ifMatch, String ifUnmodifiedSince, String ifNoneMatch,
             String ifModifiedSince, EntityTag current, long lastModifiedSeconds) {
@@ -54,7 +63,19 @@ public final class Preconditions {
                 lastModifiedSeconds, Math.floorDiv(System.currentTimeMillis(), 1000));
     }
 
-    /** {@link #evaluate} with the clock given (rfc850 dates need it for their century). */
+    /**
+     * {@link #evaluate} with the clock given (rfc850 dates need it for their century).
+     *
+     * @param getOrHead           the method is GET or HEAD
+     * @param ifMatch             the If-Match field value, or null
+     * @param ifUnmodifiedSince   the If-Unmodified-Since field value, or null
+     * @param ifNoneMatch         the If-None-Match field value, or null
+     * @param ifModifiedSince     the If-Modified-Since field value, or null
+     * @param current             the current representation's tag, or null when there is none
+     * @param lastModifiedSeconds the representation's Last-Modified in epoch seconds; negative when it has none
+     * @param nowEpochSeconds     the current time in epoch seconds
+     * @return what to answer; never null
+     */
     public static Outcome evaluate(boolean getOrHead, String ifMatch, String ifUnmodifiedSince, String ifNoneMatch,
             String ifModifiedSince, EntityTag current, long lastModifiedSeconds, long nowEpochSeconds) {
         // Step 1 / step 2: only one of the two, If-Match when both are present.

@@ -48,6 +48,7 @@ public final class Request {
     private CookieHeader cookies;          // parsed on first use
     private String contentType;            // media type, made on first use; NO_CONTENT_TYPE when there is none
     private InetSocketAddress remoteAddress;
+    private AddressSource addressSource;   // asked on the first remoteAddress(); null once asked, or when none
     private String[] fieldStrings; // name, value per field; made on first use, kept across requests like fields
 
     Request() {
@@ -58,7 +59,7 @@ public final class Request {
         fields = new int[fieldCapacity * 4];
     }
 
-    /** The method; the standard ones are returned as constants, without allocating. */
+    /** {@return the method, case-sensitive; the standard ones are returned as constants, without allocating} */
     public String method() {
         requireParsed();
         if (method == null) {
@@ -72,13 +73,18 @@ public final class Request {
         return method;
     }
 
-    /** Whether the method is exactly m (methods are case-sensitive, RFC 9110 §9.1); allocates nothing. */
+    /**
+     * Whether the method is exactly m (methods are case-sensitive, RFC 9110 §9.1); allocates nothing.
+     *
+     * @param m a method name such as "POST"
+     * @return true when the request's method is m, char for char
+     */
     public boolean isMethod(String m) {
         requireParsed();
         return Ascii.equals(head, methodStart, methodEnd, m);
     }
 
-    /** The request-target as sent. */
+    /** {@return the request-target as sent: path and query, not decoded} */
     public String target() {
         requireParsed();
         if (target == null) {
@@ -90,6 +96,8 @@ public final class Request {
     /**
      * The raw path (not percent-decoded): for origin-form up to '?'; for absolute-form the path part, "/" when empty;
      * "*" for asterisk-form; the authority for CONNECT.
+     *
+     * @return the path after what mounts took off ({@link #pathOffset()}); "/" when they took all of it
      */
     public String path() {
         requireParsed();
@@ -101,14 +109,30 @@ public final class Request {
     }
 
     /**
+     * Whether {@link #path()} is exactly {@code p} (raw, case-sensitive), compared in place: nothing is allocated,
+     * so the engine can test every request against its health path at no cost.
+     *
+     * @param p the raw path to compare with
+     * @return true when the path, as {@link #path()} would return it, equals {@code p}
+     */
+    public boolean isPath(String p) {
+        requireParsed();
+        int from = pathStart + pathOffset;
+        return from == pathEnd ? p.equals("/") : Ascii.equals(head, from, pathEnd, p);
+    }
+
+    /**
      * The value of path parameter name of the route that matched ({@code /users/{id}}: {@code pathParam("id")}),
      * percent-decoded as UTF-8, or null when the route has no such parameter or no route matched.
+     *
+     * @param name the parameter's name in the template, without braces
+     * @return the decoded value, or null
      */
     public String pathParam(String name) {
         return params == null ? null : params.get(name);
     }
 
-    /** Every path parameter of the route that matched, in template order; empty when none. */
+    /** {@return every path parameter of the route that matched, name to decoded value, in template order; empty when none} */
     public Map<String, String> pathParams() {
         return params == null ? Map.of() : params.asMap();
     }
@@ -117,13 +141,15 @@ public final class Request {
      * The raw start of the path that mounts took off (see {@link #pathOffset()}): {@code "/assets"} for a handler
      * mounted there and asked for {@code /assets/app.js}, whose {@link #path()} is {@code /app.js}; "" when none.
      * A mounted handler puts it in front of the absolute paths it sends back (a Location, a link).
+     *
+     * @return the raw prefix, not decoded; "" when no mount took any
      */
     public String basePath() {
         requireParsed();
         return pathOffset == 0 ? "" : latin1(pathStart, pathStart + pathOffset);
     }
 
-    /** How many raw chars at the start of the path are hidden from {@link #path()} by mounts; 0 when none. */
+    /** {@return how many raw chars at the start of the path are hidden from {@link #path()} by mounts; 0 when none} */
     public int pathOffset() {
         return pathOffset;
     }
@@ -133,6 +159,7 @@ public final class Request {
      * prefix to another one (a router's mount), and puts it back afterwards with the value it found. The request
      * itself is not copied or changed otherwise.
      *
+     * @param n raw chars of the path to hide, counted from its start (not from the current offset)
      * @throws IllegalArgumentException unless n is 0, the path's length, or the index of one of its '/'s
      */
     public void pathOffset(int n) {
@@ -147,7 +174,7 @@ public final class Request {
         }
     }
 
-    /** The raw query after '?', or null when the target has no '?'. */
+    /** {@return the raw query after '?', not decoded; "" for a bare '?', null when the target has no '?'} */
     public String query() {
         requireParsed();
         if (query == null && queryStart >= 0) {
@@ -156,12 +183,17 @@ public final class Request {
         return query;
     }
 
-    /** 0 or 1 (HTTP/1.2 to HTTP/1.9 are served as HTTP/1.1). */
+    /** {@return 0 or 1, the minor version of HTTP/1.x (HTTP/1.2 to HTTP/1.9 are served as HTTP/1.1)} */
     public int versionMinor() {
         return versionMinor;
     }
 
-    /** The first value of the field, OWS-trimmed, or null; the name is matched case-insensitively. */
+    /**
+     * The first value of a field; several fields of one name are not joined (see {@link #headers}).
+     *
+     * @param name the field name, matched case-insensitively
+     * @return the value, OWS-trimmed, or null when the request has no such field
+     */
     public String header(String name) {
         for (int f = 0; f < fieldCount; f++) {
             if (nameIs(f, name)) {
@@ -171,7 +203,12 @@ public final class Request {
         return null;
     }
 
-    /** All values of the field, in the order received; an empty list when there is none. */
+    /**
+     * Every field of a name, for fields that may come more than once; values are not split on commas.
+     *
+     * @param name the field name, matched case-insensitively
+     * @return the values, OWS-trimmed, in the order received; an empty list when there is none
+     */
     public List<String> headers(String name) {
         List<String> values = null;
         for (int f = 0; f < fieldCount; f++) {
@@ -185,16 +222,29 @@ public final class Request {
         return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
+    /** {@return how many header fields the request has, for {@link #headerName} and {@link #headerValue}} */
     public int headerCount() {
         return fieldCount;
     }
 
-    /** The name of field i as sent (original case). */
+    /**
+     * The name of field i as sent (original case).
+     *
+     * @param i 0 to {@link #headerCount()} - 1, in the order received
+     * @return the name
+     * @throws IndexOutOfBoundsException when i is out of that range
+     */
     public String headerName(int i) {
         return fieldString(Objects.checkIndex(i, fieldCount), 0);
     }
 
-    /** The OWS-trimmed value of field i. */
+    /**
+     * The value of field i.
+     *
+     * @param i 0 to {@link #headerCount()} - 1, in the order received
+     * @return the value, OWS-trimmed
+     * @throws IndexOutOfBoundsException when i is out of that range
+     */
     public String headerValue(int i) {
         return fieldString(Objects.checkIndex(i, fieldCount), 1);
     }
@@ -202,35 +252,39 @@ public final class Request {
     /**
      * RFC 9112 §9.3: an HTTP/1.1 connection persists unless a Connection field has the "close" option; an HTTP/1.0
      * one only with "keep-alive" (and no "close").
+     *
+     * @return true when the client asked to keep the connection open after this exchange
      */
     public boolean keepAlive() {
         return keepAlive;
     }
 
-    /** Expect: 100-continue on an HTTP/1.1 request (RFC 9110 §10.1.1 has HTTP/1.0 ones ignored). */
+    /** {@return true for Expect: 100-continue on an HTTP/1.1 request (RFC 9110 §10.1.1 has HTTP/1.0 ones ignored)} */
     public boolean expectContinue() {
         return expectContinue;
     }
 
-    /** The declared Content-Length, or -1 when there is none or the body is chunked. */
+    /** {@return the declared Content-Length in bytes, or -1 when there is none or the body is chunked} */
     public long contentLength() {
         return contentLength;
     }
 
+    /** {@return true when the body comes in chunks (Transfer-Encoding: chunked), its length unknown until the end} */
     public boolean chunked() {
         return chunked;
     }
 
+    /** {@return true when the request declares a body: a Content-Length above 0, or chunked (which may be empty)} */
     public boolean hasBody() {
         return contentLength > 0 || chunked;
     }
 
-    /** The whole body, never null (a shared empty array when there is none); complete after REQUEST_COMPLETE. */
+    /** {@return the whole body (a shared empty array when there is none, so do not write to it); complete after REQUEST_COMPLETE} */
     public byte[] body() {
         return body;
     }
 
-    /** The body decoded as UTF-8. */
+    /** {@return the body decoded as UTF-8, malformed bytes replaced; "" when there is none} */
     public String bodyText() {
         if (bodyText == null) {
             bodyText = body.length == 0 ? "" : new String(body, StandardCharsets.UTF_8);
@@ -242,12 +296,20 @@ public final class Request {
      * The first value of query parameter name, decoded ('+' is a space, then percent-decoding as UTF-8), or null.
      * The query is read as {@code application/x-www-form-urlencoded} (see {@link FormData} for the rules and the
      * bound of {@value FormData#MAX_PAIRS} pairs); {@code ?a} gives a = "" and {@code ?a=1&a=2} gives a = "1".
+     *
+     * @param name the parameter's name, decoded (matched after decoding the query's names)
+     * @return the decoded value, or null when there is no such parameter
      */
     public String queryParam(String name) {
         return queryData().first(name);
     }
 
-    /** Every value of query parameter name, in order; an empty list when there is none. */
+    /**
+     * Every value of a query parameter, as {@link #queryParam} decodes them.
+     *
+     * @param name the parameter's name, decoded
+     * @return the values in order; an empty list when there is none
+     */
     public List<String> queryParams(String name) {
         return queryData().all(name);
     }
@@ -255,12 +317,20 @@ public final class Request {
     /**
      * The first value of a field of an {@code application/x-www-form-urlencoded} body, decoded as a query is, or
      * null; always null when the Content-Type is another one (a JSON or multipart body has no form fields).
+     *
+     * @param name the field's name, decoded
+     * @return the decoded value, or null
      */
     public String formParam(String name) {
         return formData().first(name);
     }
 
-    /** Every value of form field name, in order; an empty list when there is none (or the body is not a form). */
+    /**
+     * Every value of a form field, as {@link #formParam} decodes them.
+     *
+     * @param name the field's name, decoded
+     * @return the values in order; an empty list when there is none (or the body is not a form)
+     */
     public List<String> formParams(String name) {
         return formData().all(name);
     }
@@ -269,6 +339,9 @@ public final class Request {
      * The value of the cookie called name from the Cookie field(s) (RFC 6265 §4.2), without surrounding DQUOTEs
      * and not decoded, or null; names are case-sensitive. See {@link CookieHeader} for the tolerance and the bound
      * of {@value CookieHeader#MAX_COOKIES} cookies.
+     *
+     * @param name the cookie's name, case-sensitive
+     * @return the value as sent, or null when there is no such cookie
      */
     public String cookie(String name) {
         if (cookies == null) {
@@ -282,6 +355,8 @@ public final class Request {
      * The media type of the Content-Type field, lower-cased, without parameters ({@code "application/json"} for
      * {@code Application/JSON; charset=utf-8}; RFC 9110 §8.3.1 makes type and subtype case-insensitive), or null
      * when there is none. {@code header("Content-Type")} gives the field as sent.
+     *
+     * @return the media type, or null
      */
     public String contentType() {
         if (contentType == null) {
@@ -298,20 +373,74 @@ public final class Request {
     }
 
     /**
-     * The address of the client, or null when the engine did not record it. The engines do not fill it yet: the
-     * epoll loop accepts without asking for the peer's address, and doing so (getpeername, or an address buffer
-     * for accept4) belongs to the engine; {@link #remoteAddress(InetSocketAddress)} is its slot.
+     * The address of the client: the connection's peer, or, behind a load balancer speaking the PROXY protocol,
+     * the address its header carried. Null only when the engine could not tell (the connection is gone).
+     *
+     * <p>An engine may leave the lookup to the first call ({@link #remoteAddressFrom}): a handler that never asks
+     * costs no system call.
+     *
+     * @return the client's address and port, or null
      */
     public InetSocketAddress remoteAddress() {
+        if (remoteAddress == null && addressSource != null) {
+            remoteAddress = addressSource.remoteAddress();
+            addressSource = null;
+        }
         return remoteAddress;
     }
 
-    /** Records the client's address for this request: for engines, before the handler runs. */
+    /**
+     * Records the client's address for this request: for engines, before the handler runs.
+     *
+     * @param address the client's address
+     */
     public void remoteAddress(InetSocketAddress address) {
         this.remoteAddress = address;
+        this.addressSource = null;
     }
 
-    /** A detached deep copy that owns all its bytes: safe to keep after the handler returns or to use on another thread. */
+    /**
+     * Lets the engine look the client's address up only if {@link #remoteAddress()} is called. The source is
+     * asked at most once per request, on the thread that asks; it is asked at the latest when the request stops
+     * viewing the engine's buffers ({@link #copy()}, {@link RequestParser#retainRequest()}), so a source needs to
+     * stay valid only while the engine owns the exchange.
+     *
+     * @param source where the address comes from
+     */
+    public void remoteAddressFrom(AddressSource source) {
+        this.remoteAddress = null;
+        this.addressSource = source;
+    }
+
+    /** Where an engine finds a request's client address when it is first asked for ({@link #remoteAddressFrom}). */
+    @FunctionalInterface
+    public interface AddressSource {
+        /**
+         * Looks the client's address up.
+         *
+         * @return the address, or null when it cannot be known any more
+         */
+        InetSocketAddress remoteAddress();
+    }
+
+    /**
+     * Whether a head is in place: the request line and the fields can be read. True from HEAD_COMPLETE (or
+     * REQUEST_COMPLETE) until the next request, and for a head the parser refused once it was complete (a bad
+     * Content-Length, a missing Host); false before the first request, between requests, and when the request line
+     * or the fields themselves were refused.
+     *
+     * @return true when the request line and the fields can be read
+     */
+    public boolean isParsed() {
+        return head != null;
+    }
+
+    /**
+     * A detached deep copy that owns all its bytes: safe to keep after the handler returns or to use on another thread.
+     *
+     * @return the copy; this request is unchanged
+     * @throws IllegalStateException when no request is parsed ({@link #isParsed()} is false)
+     */
     public Request copy() {
         requireParsed();
         Request c = new Request(0);
@@ -346,7 +475,7 @@ public final class Request {
         c.formData = formData;
         c.cookies = cookies;
         c.contentType = contentType;
-        c.remoteAddress = remoteAddress;
+        c.remoteAddress = remoteAddress(); // the copy may outlive the source
         c.pathOffset = pathOffset;
         c.params = params == null ? null : params.copy();
         return c;
@@ -376,6 +505,7 @@ public final class Request {
     void ownHead() {
         if (head == null) return;
         if (params != null) params.materialize(); // its values point into the head that is about to move
+        remoteAddress(); // the request may leave the engine's thread: its source need not go with it
         int from = methodStart;
         head = Arrays.copyOfRange(head, from, headEnd);
         rebase(-from);
@@ -419,6 +549,7 @@ public final class Request {
         cookies = null;
         contentType = null;
         remoteAddress = null;
+        addressSource = null;
         pathOffset = 0;
         if (params != null) params.clear();
     }

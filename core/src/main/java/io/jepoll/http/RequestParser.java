@@ -27,7 +27,15 @@ import java.util.Objects;
  */
 public final class RequestParser {
 
-    public enum Event { NEED_MORE, HEAD_COMPLETE, REQUEST_COMPLETE }
+    /** Where the last {@link #feed} left the request. */
+    public enum Event {
+        /** The request is not complete: read more and feed it. */
+        NEED_MORE,
+        /** The head of a request with a body is in ({@link #request()} has it): answer 100 Continue now if asked. */
+        HEAD_COMPLETE,
+        /** The whole request is in, body included: handle it, then {@link #reset()}. */
+        REQUEST_COMPLETE
+    }
 
     private static final int HEAD = 0, LENGTH_BODY = 1, CHUNKED_BODY = 2, COMPLETE = 3;
 
@@ -46,6 +54,11 @@ public final class RequestParser {
     private byte[] carry;    // head bytes that must outlive the caller's buffer; index 0 is the method's first byte
     private int carryLen;
 
+    /**
+     * A parser that refuses what exceeds limits, with the status the limit calls for (413, 414, 431).
+     *
+     * @param limits the bounds on the request line, fields and body
+     */
     public RequestParser(HttpLimits limits) {
         Objects.requireNonNull(limits, "limits");
         maxBody = Math.min(limits.maxBodySize(), BodyBuffer.MAX_ARRAY);
@@ -60,6 +73,10 @@ public final class RequestParser {
      * completes (REQUEST_COMPLETE; the rest belongs to the next, pipelined request), right after the head of a
      * request that has a body (HEAD_COMPLETE, once per request), or when all bytes are consumed (NEED_MORE).
      *
+     * @param buf the bytes read; they may be kept by reference until the next feed() or reset() (see above)
+     * @param off where the new bytes start
+     * @param len how many there are
+     * @return bytes consumed, 0 to len; then {@link #event()} says what arrived
      * @throws HttpException on bad input; the parser then stays failed and throws it again (close the connection)
      * @throws IllegalStateException when called after REQUEST_COMPLETE without reset()
      */
@@ -81,18 +98,20 @@ public final class RequestParser {
         }
     }
 
+    /** {@return what the last {@link #feed} reached; NEED_MORE before the first one and after reset()} */
     public Event event() {
         return event;
     }
 
-    /** Valid after HEAD_COMPLETE (head only) or REQUEST_COMPLETE; the same object for every request of this parser. */
+    /** {@return the request: valid after HEAD_COMPLETE (head only) or REQUEST_COMPLETE; the same object for every request of this parser} */
     public Request request() {
         return request;
     }
 
     /**
      * Keeps the completed request valid after the caller's buffer is reused, until {@link #reset()}: its head is
-     * copied into an array of its own. For a request still in use when feed() returns (a handler on another
+     * copied into an array of its own, and its client address is looked up now if the engine left that for later
+     * ({@link Request#remoteAddressFrom}). For a request still in use when feed() returns (a handler on another
      * thread, a streamed response); the caller feeds nothing more before reset().
      */
     public void retainRequest() {
@@ -117,7 +136,7 @@ public final class RequestParser {
         request.clear();
     }
 
-    /** True once any byte of the next request was consumed (leading CRLFs included) and it is not complete yet. */
+    /** {@return true once any byte of the next request was consumed (leading CRLFs included) and it is not complete yet} */
     public boolean inProgress() {
         return inProgress;
     }

@@ -44,15 +44,28 @@ public final class ResponseEncoder {
      * Appends the head of {@code r} (and, when small, its body) to {@code out}. Returns the
      * body still to be written by the caller: null when none is left.
      *
+     * @param r         the response; of a streamed or file-parts one only the head is written
      * @param head      the request was HEAD: fields as for GET, no body
      * @param http10    the client speaks HTTP/1.0
      * @param keepAlive the connection stays open after this response
+     * @param out       where the bytes go, appended
+     * @return a body of at least {@link #INLINE_BODY_MAX} bytes to send after out, or null
      */
     public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, OutputBuffer out) {
         return encode(r, head, http10, keepAlive, System.currentTimeMillis(), out);
     }
 
-    /** As {@link #encode(Response, boolean, boolean, boolean, OutputBuffer)}, dated {@code epochMillis} (a clock the caller already read). */
+    /**
+     * As {@link #encode(Response, boolean, boolean, boolean, OutputBuffer)}, dated {@code epochMillis} (a clock the caller already read).
+     *
+     * @param r           the response
+     * @param head        the request was HEAD: fields as for GET, no body
+     * @param http10      the client speaks HTTP/1.0
+     * @param keepAlive   the connection stays open after this response
+     * @param epochMillis the time for the Date field, in milliseconds since the epoch
+     * @param out         where the bytes go, appended
+     * @return a body of at least {@link #INLINE_BODY_MAX} bytes to send after out, or null
+     */
     public static byte[] encode(Response r, boolean head, boolean http10, boolean keepAlive, long epochMillis, OutputBuffer out) {
         byte[] whole = whole(r, head, http10, keepAlive, epochMillis);
         if (whole != null) {
@@ -80,39 +93,79 @@ public final class ResponseEncoder {
      * body, keep-alive, HTTP/1.1, not HEAD; null otherwise (then use {@link #encode}). It is
      * rebuilt once a second for the Date line, so a caller that can send an array as it is
      * saves the copy into an {@link OutputBuffer}.
+     *
+     * @param r           the response
+     * @param head        the request was HEAD
+     * @param http10      the client speaks HTTP/1.0
+     * @param keepAlive   the connection stays open after this response
+     * @param epochMillis the time for the Date field, in milliseconds since the epoch
+     * @return the bytes to send, shared by every caller within the second, or null
      */
     public static byte[] whole(Response r, boolean head, boolean http10, boolean keepAlive, long epochMillis) {
         if (!keepAlive || head || http10) return null;
         return r.whole(DateCache.line(epochMillis));
     }
 
-    /** "HTTP/1.1 100 Continue" (RFC 9110 §15.2.1), sent before reading a body the client holds back. */
+    /**
+     * "HTTP/1.1 100 Continue" (RFC 9110 §15.2.1), sent before reading a body the client holds back.
+     *
+     * @param out where the bytes go, appended
+     */
     public static void encodeContinue(OutputBuffer out) { out.put(CONTINUE); }
 
-    /** One chunk of a chunked body: size line, data, CRLF. Empty data writes nothing (it would end the body). */
+    /**
+     * One chunk of a chunked body: size line, data, CRLF. Empty data writes nothing (it would end the body).
+     *
+     * @param data the chunk's bytes are data[off, off + len)
+     * @param off  where they start
+     * @param len  how many, 0 for none
+     * @param out  where the chunk goes, appended
+     */
     public static void encodeChunk(byte[] data, int off, int len, OutputBuffer out) {
         if (len == 0) return;
         out.putHex(len).put(CRLF).put(data, off, len).put(CRLF);
     }
 
-    /** The size line of a chunk of {@code len} bytes (non-zero), for callers that send the data from its own array. */
+    /**
+     * The size line of a chunk of {@code len} bytes (non-zero), for callers that send the data from its own array.
+     *
+     * @param len the chunk's data bytes, &gt; 0
+     * @param out where the line goes, appended
+     * @throws IllegalArgumentException when len is not positive: a zero size line would end the body
+     */
     public static void encodeChunkSize(int len, OutputBuffer out) {
         if (len <= 0) throw new IllegalArgumentException("a chunk size line for an empty chunk would end the body");
         out.putHex(len).put(CRLF);
     }
 
-    /** The CRLF that ends a chunk's data. */
+    /**
+     * The CRLF that ends a chunk's data.
+     *
+     * @param out where it goes, appended
+     */
     public static void encodeChunkEnd(OutputBuffer out) { out.put(CRLF); }
 
-    /** The last chunk and an empty trailer section. */
+    /**
+     * The last chunk and an empty trailer section: the end of a chunked body.
+     *
+     * @param out where they go, appended
+     */
     public static void encodeLastChunk(OutputBuffer out) { out.put(LAST_CHUNK); }
 
-    /** A minimal response for a refused request: text body, Connection: close. */
-    public static void encodeError(int status, String reason, OutputBuffer out) {
+    /**
+     * A minimal response for a refused request: text body, Connection: close.
+     *
+     * @param status the error status, such as {@link HttpException#status()}
+     * @param reason what was wrong, added to the body after the status; null or "" for none
+     * @param out    where the response goes, appended
+     * @return the length of the body (for the access log)
+     */
+    public static int encodeError(int status, String reason, OutputBuffer out) {
         byte[] body = (status + " " + Status.reason(status) + (reason == null || reason.isEmpty() ? "" : ": " + reason) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         out.putLatin1("HTTP/1.1 ").putDecimal(status).put((byte) ' ').putLatin1(Status.reason(status)).put(CRLF)
                 .putLatin1("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ").putDecimal(body.length).put(CRLF)
                 .put(DateCache.line()).put(CONNECTION_CLOSE).put(CRLF).put(body);
+        return body.length;
     }
 }

@@ -27,12 +27,25 @@ import java.util.function.Supplier;
  *
  * <p>A mount is a catch-all that takes every method and hands the rest of the path on: on a match the request's
  * {@link Request#pathOffset()} moves past the prefix.
+ *
+ * @param <T> what a template leads to (for the router, a route's handlers by method); immutable once built
  */
 public final class RouteTree<T> {
 
-    /** Whether the search may stop at this candidate. */
+    /**
+     * Whether the search may stop at this candidate.
+     *
+     * @param <T> the tree's values
+     */
     @FunctionalInterface
     public interface Accept<T> {
+        /**
+         * Takes or turns down one match; runs on the searching thread, so it must be cheap and not block.
+         *
+         * @param value   the value of a template that matches the path
+         * @param request the request searched for, its parameters not yet bound
+         * @return true to stop the search with value, false to go on to the next match
+         */
         boolean test(T value, Request request);
     }
 
@@ -46,6 +59,12 @@ public final class RouteTree<T> {
         this.maxParams = maxParams;
     }
 
+    /**
+     * An empty builder: add routes and mounts, then {@link Builder#build()} once.
+     *
+     * @param <T> the values the tree will hold
+     * @return a new builder, for one thread
+     */
     public static <T> Builder<T> builder() {
         return new Builder<>();
     }
@@ -55,6 +74,11 @@ public final class RouteTree<T> {
      * When found, its parameters are bound ({@link Request#pathParam}) and, for a mount, the path offset is moved
      * past the prefix. {@code accept} sees every candidate in precedence order until it takes one, which also
      * lists every match (take none).
+     *
+     * @param req    a parsed request; its path parameters and offset change on a match
+     * @param accept the test each match must pass, in precedence order
+     * @return the value found, or null when no template matches (or accept takes none)
+     * @throws IllegalStateException when req holds no parsed request
      */
     public T find(Request req, Accept<? super T> accept) {
         Objects.requireNonNull(accept, "accept");
@@ -309,7 +333,11 @@ public final class RouteTree<T> {
         return k == key.length;
     }
 
-    /** Collects templates; every conflict is refused here, with the two templates named. */
+    /**
+     * Collects templates; every conflict is refused here, with the two templates named.
+     *
+     * @param <T> the values the tree will hold
+     */
     public static final class Builder<T> {
         private final Node<T> root = new Node<>();
         private final List<Leaf<T>> leaves = new ArrayList<>();
@@ -322,13 +350,23 @@ public final class RouteTree<T> {
          * The value at template, made by create on first use. Templates of one shape (the same paths, for example
          * {@code /u/{id}} and {@code /u/{name}}) share the value, so they must name their parameters alike.
          *
+         * @param template a path template ({@link PathTemplate}), such as {@code /users/{id}}
+         * @param create   makes the value the first time this shape is seen
+         * @return the value at that place, new or already there
          * @throws IllegalArgumentException for a bad template, a shape named differently, or a mount in the way
+         * @throws IllegalStateException    after {@link #build()}
          */
         public T route(String template, Supplier<? extends T> create) {
             return place(PathTemplate.parse(template), create, null).value;
         }
 
-        /** Whether a route (not a mount) of this template's shape has a value. */
+        /**
+         * Whether a route (not a mount) of this template's shape has a value.
+         *
+         * @param template a path template; parameter names do not matter, only the shape
+         * @return true when {@link #route} has placed a value there
+         * @throws IllegalArgumentException for a bad template
+         */
         public boolean has(String template) {
             PathTemplate t = PathTemplate.parse(template);
             Node<T> n = walk(t, false);
@@ -340,7 +378,10 @@ public final class RouteTree<T> {
          * A mount at prefix: literal segments, no trailing slash ("/" mounts at the root). It takes every path
          * below the prefix ({@code prefix + "/..."}), for every method, at the precedence of a catch-all.
          *
+         * @param prefix such as {@code /static}; the rest of the path is left for value to read
+         * @param value  what the mount leads to; not null
          * @throws IllegalArgumentException for a bad prefix, or one where a catch-all or another mount is
+         * @throws IllegalStateException    after {@link #build()}
          */
         public void mount(String prefix, T value) {
             Objects.requireNonNull(value, "value");
@@ -352,6 +393,12 @@ public final class RouteTree<T> {
             place(PathTemplate.parse((prefix.equals("/") ? "" : prefix) + "/{rest...}"), () -> value, prefix);
         }
 
+        /**
+         * Compiles the tree; the builder is spent.
+         *
+         * @return the tree, immutable and safe to search from any thread
+         * @throws IllegalStateException when called twice
+         */
         public RouteTree<T> build() {
             if (built) throw new IllegalStateException("already built");
             built = true;

@@ -44,7 +44,12 @@ public final class SetCookie {
 
     /** The SameSite attribute (RFC 6265bis §4.1.2.7). */
     public enum SameSite {
-        STRICT("Strict"), LAX("Lax"), NONE("None");
+        /** Sent only with requests that start on the cookie's own site: not on a link followed from elsewhere. */
+        STRICT("Strict"),
+        /** Also sent when the user follows a link from another site (a top-level GET): most browsers' default. */
+        LAX("Lax"),
+        /** Sent with cross-site requests too; needs Secure. */
+        NONE("None");
 
         private final String wire;
 
@@ -52,7 +57,7 @@ public final class SetCookie {
             this.wire = wire;
         }
 
-        /** As it is sent: Strict, Lax or None. */
+        /** {@return the attribute value as it is sent: Strict, Lax or None} */
         public String wire() {
             return wire;
         }
@@ -78,20 +83,30 @@ public final class SetCookie {
         this.header = format();
     }
 
-    /** A cookie called name with that value; the name and value are checked here, the rest by {@link Builder#build}. */
+    /**
+     * A cookie called name with that value; the name and value are checked here, the rest by {@link Builder#build}.
+     *
+     * @param name  a token, not empty; {@code __Secure-} and {@code __Host-} prefixes bring their rules
+     * @param value cookie-octets, optionally in DQUOTEs, possibly empty; name and value at most
+     *              {@value #MAX_NAME_VALUE} bytes together
+     * @return a builder with no attributes set
+     * @throws IllegalArgumentException when the name or the value breaks those rules
+     */
     public static Builder builder(String name, String value) {
         return new Builder(name, value);
     }
 
+    /** {@return the cookie's name, as given} */
     public String name() {
         return name;
     }
 
+    /** {@return the cookie's value, as given (DQUOTEs included, if any)} */
     public String value() {
         return value;
     }
 
-    /** The field value: {@code name=value} then the attributes, in the order of §4.1.1's examples. */
+    /** {@return the field value: {@code name=value} then the attributes, in the order of §4.1.1's examples} */
     public String headerValue() {
         return header;
     }
@@ -143,7 +158,13 @@ public final class SetCookie {
             this.value = value;
         }
 
-        /** Max-Age in whole seconds (the fraction is dropped); {@link Duration#ZERO} deletes the cookie. */
+        /**
+         * Max-Age in whole seconds (the fraction is dropped); {@link Duration#ZERO} deletes the cookie.
+         *
+         * @param age how long the user agent keeps the cookie, not negative
+         * @return this builder
+         * @throws IllegalArgumentException when age is negative
+         */
         public Builder maxAge(Duration age) {
             Objects.requireNonNull(age, "age");
             if (age.isNegative()) throw new IllegalArgumentException("Max-Age must not be negative: " + age);
@@ -151,7 +172,13 @@ public final class SetCookie {
             return this;
         }
 
-        /** Expires at that instant (whole seconds; years 0000-9999). */
+        /**
+         * Expires at that instant (whole seconds; years 0000-9999). Max-Age, when also set, wins (§5.3 step 3).
+         *
+         * @param at when the user agent drops the cookie
+         * @return this builder
+         * @throws IllegalArgumentException when the year is outside 0000-9999
+         */
         public Builder expires(Instant at) {
             Objects.requireNonNull(at, "at");
             HttpDate.format(at.getEpochSecond()); // refuses a year that an IMF-fixdate cannot spell
@@ -159,6 +186,13 @@ public final class SetCookie {
             return this;
         }
 
+        /**
+         * The Path attribute: the cookie is sent only for request paths at or below it (§5.1.4).
+         *
+         * @param path starts with '/', then printable ASCII but ';', at most {@value #MAX_ATTRIBUTE} chars
+         * @return this builder
+         * @throws IllegalArgumentException when path breaks those rules
+         */
         public Builder path(String path) {
             Objects.requireNonNull(path, "path");
             if (path.isEmpty() || path.charAt(0) != '/' || path.length() > MAX_ATTRIBUTE) {
@@ -174,6 +208,14 @@ public final class SetCookie {
             return this;
         }
 
+        /**
+         * The Domain attribute: the cookie is sent to that host and its subdomains too; without it, only to the
+         * host that set it (§4.1.2.3).
+         *
+         * @param domain a host name without a leading '.', at most 253 chars
+         * @return this builder
+         * @throws IllegalArgumentException when domain is not a host name
+         */
         public Builder domain(String domain) {
             Objects.requireNonNull(domain, "domain");
             if (!isHostName(domain)) {
@@ -183,25 +225,45 @@ public final class SetCookie {
             return this;
         }
 
-        /** Sent only over secure channels (§4.1.2.5). */
+        /**
+         * Sent only over secure channels (§4.1.2.5).
+         *
+         * @param on true to add Secure
+         * @return this builder
+         */
         public Builder secure(boolean on) {
             this.secure = on;
             return this;
         }
 
-        /** Not shown to scripts (§4.1.2.6). */
+        /**
+         * Not shown to scripts (§4.1.2.6).
+         *
+         * @param on true to add HttpOnly
+         * @return this builder
+         */
         public Builder httpOnly(boolean on) {
             this.httpOnly = on;
             return this;
         }
 
-        /** SameSite, or null for none. */
+        /**
+         * The SameSite attribute.
+         *
+         * @param s the value, or null to send none (the browser's default then applies, Lax in most)
+         * @return this builder
+         */
         public Builder sameSite(SameSite s) {
             this.sameSite = s;
             return this;
         }
 
-        /** @throws IllegalArgumentException when the attributes contradict each other or the name's prefix */
+        /**
+         * Checks how the attributes combine and formats the field value once.
+         *
+         * @return the cookie, immutable
+         * @throws IllegalArgumentException when the attributes contradict each other or the name's prefix
+         */
         public SetCookie build() {
             if (sameSite == SameSite.NONE && !secure) {
                 throw new IllegalArgumentException("SameSite=None requires Secure (RFC 6265bis 4.1.2.7): " + name);

@@ -4,6 +4,12 @@ package io.jepoll.http;
 public final class Status {
     private Status() {}
 
+    /**
+     * The reason phrase for a status line.
+     *
+     * @param code a status code, 100 to 999
+     * @return the phrase RFC 9110 gives it, or the class's generic one ("Client Error") for an unregistered code
+     */
     public static String reason(int code) {
         return switch (code) {
             case 100 -> "Continue";
@@ -56,7 +62,12 @@ public final class Status {
         };
     }
 
-    /** Responses to which RFC 9110 forbids content: 1xx, 204 and 304. */
+    /**
+     * Responses to which RFC 9110 forbids content: 1xx, 204 and 304.
+     *
+     * @param code a status code
+     * @return true when the response must have no body (and no Content-Length is sent)
+     */
     public static boolean forbidsBody(int code) {
         return code < 200 || code == 204 || code == 304;
     }

@@ -49,7 +49,12 @@ public final class TargetPath {
     private TargetPath() {
     }
 
-    /** The decoded, normalised path, starting with '/', or null when it must be refused. Never throws. */
+    /**
+     * The decoded, normalised path, starting with '/', or null when it must be refused. Never throws.
+     *
+     * @param rawPath the path of the request-target as sent, without query, such as {@link Request#path()}
+     * @return the path to map onto a directory, or null (answer 400 or 404)
+     */
     public static String decode(String rawPath) {
         if (rawPath == null || rawPath.isEmpty() || rawPath.length() > MAX_LENGTH || rawPath.charAt(0) != '/') {
             return null;
@@ -128,7 +133,12 @@ public final class TargetPath {
         return trailingSlash ? out.append('/').toString() : out.toString();
     }
 
-    /** The non-empty segments of a decoded path: "/a/b/" is [a, b], "/" is []. */
+    /**
+     * The non-empty segments of a decoded path: "/a/b/" is [a, b], "/" is [].
+     *
+     * @param decodedPath a path from {@link #decode}
+     * @return the segments in order, to resolve one by one under a root
+     */
     public static List<String> segments(String decodedPath) {
         Objects.requireNonNull(decodedPath, "decodedPath");
         List<String> out = new ArrayList<>();
@@ -149,6 +159,9 @@ public final class TargetPath {
      * A name percent-encoded for one path segment of an href: every byte of its UTF-8 form but the unreserved
      * chars (RFC 3986 §2.3: ALPHA DIGIT - . _ ~) becomes %XX, upper-case (§2.1). A lone surrogate, which has no
      * UTF-8 form, is encoded as U+FFFD. "." and ".." stay as they are: no file has those names.
+     *
+     * @param name a file name, any chars
+     * @return the segment, ASCII only
      */
     public static String encodeSegment(String name) {
         Objects.requireNonNull(name, "name");
@@ -186,7 +199,12 @@ public final class TargetPath {
         return b.toString();
     }
 
-    /** Text made inert in HTML content and in quoted attribute values: {@code & < > " '}. */
+    /**
+     * Text made inert in HTML content and in quoted attribute values: {@code & < > " '}.
+     *
+     * @param text any text, such as a file name
+     * @return the text with those five replaced by character references
+     */
     public static String escapeHtml(String text) {
         Objects.requireNonNull(text, "text");
         StringBuilder b = null;

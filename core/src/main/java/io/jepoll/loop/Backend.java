@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where an event loop gets its readiness from and how it talks to sockets (redis's ae.c
@@ -15,15 +17,18 @@ import java.net.InetSocketAddress;
  * a portable java.nio Selector. Everything above a backend is the same code.
  */
 public enum Backend {
-    EPOLL, NIO;
+    /** Linux epoll through the FFM API: level- or edge-triggered, files sent with sendfile(2). */
+    EPOLL,
+    /** A java.nio Selector: any OS, always level-triggered, files sent with FileChannel.transferTo. */
+    NIO;
 
-    /** epoll where it works (Linux x86-64/aarch64), java.nio everywhere else. */
+    /** {@return epoll where it works (Linux x86-64/aarch64), java.nio everywhere else} */
     public static Backend best() { return Linux.isAvailable() ? EPOLL : NIO; }
 
-    /** Whether this backend can run on this machine. */
+    /** {@return whether this backend can run on this machine: java.nio always can} */
     public boolean isAvailable() { return this != EPOLL || Linux.isAvailable(); }
 
-    /** The lower-case name used on the command line and in logs. */
+    /** {@return the lower-case name used on the command line and in logs: "epoll" or "nio"} */
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
 
     Poller newPoller(int maxEvents) {
@@ -62,6 +67,35 @@ public enum Backend {
      */
     void probe(InetSocketAddress address) throws BindException {
         listen(address, false, 1).close();
+    }
+
+    /**
+     * Refuses, before anything is done with it, a descriptor this backend cannot serve: on epoll one that is not
+     * a listening TCP socket; on java.nio any, since java.nio cannot adopt a descriptor it did not open.
+     */
+    void checkAdoptable(int fd) {
+        switch (this) {
+            case EPOLL -> EpollSocket.checkListening(fd);
+            case NIO -> throw new IllegalArgumentException("serving a passed socket (descriptor " + fd
+                    + ") needs the epoll transport: java.nio cannot adopt a descriptor it did not open");
+        }
+    }
+
+    /**
+     * One listening socket per loop for an inherited descriptor ({@link #checkAdoptable} accepted it): the
+     * descriptor itself for the first loop, duplicates of it for the others. On failure the duplicates made so
+     * far are closed.
+     */
+    List<Socket> adopt(int fd, int loops) {
+        EpollSocket first = EpollSocket.adopt(fd);
+        List<Socket> sockets = new ArrayList<>(List.of(first));
+        try {
+            for (int i = 1; i < loops; i++) sockets.add(first.duplicate());
+            return sockets;
+        } catch (RuntimeException e) {
+            for (int i = 1; i < sockets.size(); i++) sockets.get(i).close();
+            throw e;
+        }
     }
 
     boolean supportsReusePort() {

@@ -72,14 +72,24 @@ public final class Connection extends IoHandle {
 
     void attach(ConnectionHandler h) { this.handler = h; }
 
+    /**
+     * From now on {@code next} handles this connection's bytes and events: for a protocol that begins with a
+     * preamble read by a handler of its own (a PROXY protocol header, say). Call it from the current handler.
+     *
+     * @param next the handler that takes over
+     */
+    public void handOver(ConnectionHandler next) { this.handler = java.util.Objects.requireNonNull(next, "next"); }
+
+    /** {@return the loop that owns this connection: its thread is the only one that may touch it} */
     public EventLoop loop() { return loop; }
 
+    /** {@return true until the connection is closed; a closing one (still writing or lingering) is open} */
     public boolean isOpen() { return state != State.CLOSED; }
 
-    /** True once a close was asked for (or done): nothing more can be written. */
+    /** {@return true once a close was asked for (or done): nothing more can be written} */
     public boolean isClosing() { return state != State.OPEN; }
 
-    /** The client's address (a system call each time: call it only when you need it). */
+    /** {@return the client's address (a system call each time on epoll: call it only when you need it); null once gone} */
     public InetSocketAddress remoteAddress() { return state == State.CLOSED ? null : socket.remoteAddress(); }
 
     private void moveTo(State next) {
@@ -89,9 +99,21 @@ public final class Connection extends IoHandle {
 
     // ---------------------------------------------------------------- writing
 
+    /**
+     * Queues a copy of all of b, as {@link #write(byte[], int, int)}.
+     *
+     * @param b the bytes; the caller may change the array at once
+     */
     public void write(byte[] b) { write(b, 0, b.length); }
 
-    /** Queues a copy of {@code b[off, off+len)}; it leaves when the current callback returns (or at {@link #flush}). */
+    /**
+     * Queues a copy of {@code b[off, off+len)}; it leaves when the current callback returns (or at {@link #flush}).
+     * Ignored once the connection is closing.
+     *
+     * @param b   the bytes; the caller may change the array at once
+     * @param off where they start
+     * @param len how many
+     */
     public void write(byte[] b, int off, int len) {
         if (state != State.OPEN || len == 0) return;
         if (queue != null) {
@@ -109,6 +131,10 @@ public final class Connection extends IoHandle {
     /**
      * Queues {@code b[off, off+len)} without copying it: the array must not change until it
      * has been sent (response bodies are immutable). What was written before goes first.
+     *
+     * @param b   the bytes, kept by reference until sent
+     * @param off where they start
+     * @param len how many
      */
     public void writeShared(byte[] b, int off, int len) {
         if (state != State.OPEN || len == 0) return;
@@ -132,7 +158,14 @@ public final class Connection extends IoHandle {
         queue.addShared(b, off, len);
     }
 
-    /** Opens a regular file for {@link #writeFile}, the way this connection's backend sends files best. */
+    /**
+     * Opens a regular file for {@link #writeFile}, the way this connection's backend sends files best.
+     *
+     * @param path the file; opened read-only, on this thread
+     * @return the open file with its size and times as opened; the caller closes it (or hands it on)
+     * @throws IOException {@link java.nio.file.NoSuchFileException} or {@link java.nio.file.AccessDeniedException}
+     *                     when it cannot be had, another IOException when it is not a regular file or fails
+     */
     public OpenFile openFile(Path path) throws IOException { return socket.openFile(path); }
 
     /**
@@ -140,6 +173,12 @@ public final class Connection extends IoHandle {
      * (sendfile) after what was written before. With {@code closeWhenDone} the connection
      * closes the file once this region has left, or when the connection closes first;
      * otherwise the caller still owns it (several regions of one file, for instance).
+     *
+     * @param file          a file from {@link #openFile}
+     * @param offset        where the region starts in the file, {@code >= 0}
+     * @param count         bytes, {@code >= 0}; a file that turns out shorter closes the connection
+     * @param closeWhenDone whether the connection closes the file after this region
+     * @throws IllegalArgumentException when offset or count is negative
      */
     public void writeFile(OpenFile file, long offset, long count, boolean closeWhenDone) {
         if (offset < 0 || count < 0) throw new IllegalArgumentException("negative file region: " + offset + "+" + count);
@@ -177,10 +216,10 @@ public final class Connection extends IoHandle {
         queue.addFile(file, offset, count, closeWhenDone);
     }
 
-    /** Bytes written but not yet taken by the kernel (the queue; the scratch leaves before this matters). */
+    /** {@return bytes written but not yet taken by the kernel (the queue; the scratch leaves before this matters)} */
     public long queuedBytes() { return queue == null ? 0 : queue.bytes(); }
 
-    /** True while earlier output waits for the socket to drain. */
+    /** {@return true while earlier output waits for the socket to drain} */
     public boolean isWriteBlocked() { return queue != null; }
 
     /** Hands the output of this callback to the kernel now. Called by the loop after every callback. */
@@ -274,6 +313,7 @@ public final class Connection extends IoHandle {
         updateInterest();
     }
 
+    /** Delivers bytes again after {@link #pauseReading()}, those already waiting in the kernel first. */
     public void resumeReading() {
         if (!readPaused || state == State.CLOSED) return;
         readPaused = false;
@@ -343,11 +383,16 @@ public final class Connection extends IoHandle {
 
     // ---------------------------------------------------------------- timers
 
-    /** Calls {@link ConnectionHandler#onTimeout} after {@code millis} unless reset or cancelled. */
+    /**
+     * Calls {@link ConnectionHandler#onTimeout} after {@code millis} unless reset or cancelled.
+     *
+     * @param millis from now, by the loop's clock ({@link EventLoop#now()}); replaces the deadline set before
+     */
     public void setTimeout(long millis) {
         if (state != State.CLOSED) loop.wheel.schedule(this, loop.now() + millis);
     }
 
+    /** Forgets the deadline of {@link #setTimeout}, if any. */
     public void cancelTimeout() { loop.wheel.cancel(this); }
 
     @Override
@@ -377,6 +422,8 @@ public final class Connection extends IoHandle {
      * expected to send anything more (it asked for the close itself): if nothing is waiting
      * to be read when the output is written, the connection is closed at once, which sends
      * a FIN, and the linger (shutdown, a wakeup, a read, a close) is saved.
+     *
+     * @param expectMoreInput false when the peer asked for the close and will send nothing more
      */
     public void closeAfterWrite(boolean expectMoreInput) {
         if (state != State.OPEN) return;
@@ -499,10 +546,14 @@ public final class Connection extends IoHandle {
         closeFor("the handler failed: " + t);
     }
 
-    /** Whether this connection's loop is tracing: test it before building a {@link #trace} line. */
+    /** {@return whether this connection's loop is tracing: test it before building a {@link #trace} line} */
     public boolean isTraced() { return loop.trace != null; }
 
-    /** A line of the protocol's own in the trace (the request line, a response status). */
+    /**
+     * A line of the protocol's own in the trace (the request line, a response status).
+     *
+     * @param text one line, without its newline; dropped when not tracing
+     */
     public void trace(String text) {
         if (loop.trace != null) loop.trace.note(loop.index(), socket.id(), text);
     }

@@ -114,8 +114,15 @@ final class EpollSocket extends Socket {
     @Override
     InetSocketAddress localAddress() { return Net.localAddress(fd); }
 
+    /** Null once the peer has reset the connection (getpeername then fails with ENOTCONN), as on java.nio. */
     @Override
-    InetSocketAddress remoteAddress() { return Net.remoteAddress(fd); }
+    InetSocketAddress remoteAddress() {
+        try {
+            return Net.remoteAddress(fd);
+        } catch (SysException e) { // ENOTCONN: the peer reset the connection before anyone asked
+            return null;
+        }
+    }
 
     /** A listening socket: SO_REUSEADDR, optionally SO_REUSEPORT, bound and listening. */
     static EpollSocket listen(InetSocketAddress address, boolean reusePort, int backlog) {
@@ -131,6 +138,42 @@ final class EpollSocket extends Socket {
             throw e;
         }
     }
+
+    /**
+     * Refuses a descriptor that is not a listening TCP socket (IPv4 or IPv6), before anything is done with it.
+     *
+     * @throws IllegalArgumentException naming the descriptor and what it is instead
+     */
+    static void checkListening(int fd) {
+        try {
+            if (Net.getOption(fd, Net.SOL_SOCKET, Net.SO_TYPE) != Net.SOCK_STREAM) throw notListening(fd, "is not a stream socket");
+            int family = Net.getOption(fd, Net.SOL_SOCKET, Net.SO_DOMAIN);
+            if (family != Net.AF_INET && family != Net.AF_INET6) throw notListening(fd, "is not an IPv4 or IPv6 socket");
+            if (Net.getOption(fd, Net.SOL_SOCKET, Net.SO_ACCEPTCONN) == 0) throw notListening(fd, "is a socket that is not listening");
+        } catch (SysException e) {
+            throw notListening(fd, switch (e.errno()) {
+                case Errno.EBADF -> "is not open";
+                case Errno.ENOTSOCK -> "is not a socket";
+                default -> "cannot be inspected: " + e.getMessage();
+            });
+        }
+    }
+
+    private static IllegalArgumentException notListening(int fd, String what) {
+        return new IllegalArgumentException("descriptor " + fd + " " + what + ": a listening TCP socket is needed");
+    }
+
+    /**
+     * Takes over a listening socket this process inherited ({@link #checkListening} accepted it): made
+     * non-blocking and close-on-exec, like the ones jepoll opens itself.
+     */
+    static EpollSocket adopt(int fd) {
+        Net.makeNonBlockingCloseOnExec(fd);
+        return new EpollSocket(fd);
+    }
+
+    /** The same listening socket under a new descriptor, for another loop's epoll instance to watch. */
+    EpollSocket duplicate() { return new EpollSocket(Net.duplicate(fd)); }
 
     /** A file as a descriptor, for sendfile(2). */
     static final class NativeFile extends OpenFile {

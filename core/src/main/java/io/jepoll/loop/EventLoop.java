@@ -1,6 +1,7 @@
 package io.jepoll.loop;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +39,7 @@ public final class EventLoop implements Executor {
 
     private final int index;
     private final Protocol protocol;
-    private final Listener listener;
+    private final Listener[] listeners; // usually one; one per socket a service manager passed
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -53,7 +54,7 @@ public final class EventLoop implements Executor {
     private boolean accepting = true;
     private long shutdownDeadline = -1;
 
-    EventLoop(EventLoopGroup group, int index, LoopConfig config, Protocol protocol, Socket listenSocket) {
+    EventLoop(EventLoopGroup group, int index, LoopConfig config, Protocol protocol, List<Socket> listenSockets) {
         this.group = group;
         this.index = index;
         this.config = config;
@@ -65,9 +66,12 @@ public final class EventLoop implements Executor {
         this.scratch = new ByteBuf(config.readBufferSize());
         this.now = clock();
         this.wheel = new TimerWheel(50, 512, now);
-        this.listener = new Listener(this, listenSocket);
+        this.listeners = new Listener[listenSockets.size()];
         try {
-            this.listener.register();
+            for (int i = 0; i < listeners.length; i++) {
+                listeners[i] = new Listener(this, listenSockets.get(i));
+                listeners[i].register();
+            }
         } catch (RuntimeException e) {
             poller.close();
             throw e;
@@ -79,7 +83,7 @@ public final class EventLoop implements Executor {
 
     static long clock() { return System.nanoTime() / 1_000_000; }
 
-    /** The loop's clock in milliseconds (monotonic; refreshed once per iteration). */
+    /** {@return the loop's clock in milliseconds (monotonic, not the wall clock; refreshed once per iteration)} */
     public long now() { return now; }
 
     private long wallBase = System.currentTimeMillis(), wallBaseNow = now;
@@ -88,6 +92,8 @@ public final class EventLoop implements Executor {
      * Wall-clock milliseconds as of this iteration, for Date headers. Reading the wall clock
      * costs about as much as encoding a small response, so it is read once a second and
      * advanced with the loop's monotonic clock in between.
+     *
+     * @return milliseconds since the epoch; off by at most the loop clock's drift within a second
      */
     public long epochMillis() {
         long elapsed = now - wallBaseNow;
@@ -99,11 +105,13 @@ public final class EventLoop implements Executor {
         return wallBase + elapsed;
     }
 
+    /** {@return true on this loop's own thread, where its connections may be touched} */
     public boolean inLoop() { return Thread.currentThread() == thread; }
 
+    /** {@return this loop's place in its group, 0 to loops - 1; its thread is named jepoll-loop-index} */
     public int index() { return index; }
 
-    /** Open connections on this loop (a snapshot when read from another thread). */
+    /** {@return open connections on this loop (a snapshot when read from another thread)} */
     public int connectionCount() { return liveCount; }
 
     boolean isAccepting() { return accepting; }
@@ -155,7 +163,7 @@ public final class EventLoop implements Executor {
         now = clock();
         busySince = now;
         poller.dispatch();
-        if (listener.ready && accepting) listener.acceptBatch();
+        for (Listener l : listeners) if (l.ready && accepting) l.acceptBatch();
         runReadQueue();
         wakeupPending.set(false); // after the poll, before the tasks: see execute()
         runTasks();
@@ -218,7 +226,7 @@ public final class EventLoop implements Executor {
         c.prevLive = c.nextLive = null;
         liveCount--;
         group.releaseConnection();
-        if (accepting) listener.onConnectionClosed();
+        if (accepting) for (Listener l : listeners) l.onConnectionClosed();
     }
 
     /** Graceful stop: no more accepts; connections finish what they do; at the deadline the rest are closed. */
@@ -227,7 +235,7 @@ public final class EventLoop implements Executor {
             if (shutdownDeadline >= 0) return;
             shutdownDeadline = now + graceMillis;
             accepting = false;
-            listener.close();
+            closeListeners();
             for (Connection c = live; c != null; ) {
                 Connection next = c.nextLive;
                 try {
@@ -251,7 +259,7 @@ public final class EventLoop implements Executor {
 
     /** Releases what the constructor opened when the group fails to start (the thread never ran). */
     void closeUnstarted() {
-        listener.close();
+        closeListeners();
         poller.close();
         terminated.countDown();
     }
@@ -260,9 +268,13 @@ public final class EventLoop implements Executor {
         return terminated.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    private void closeListeners() {
+        for (Listener l : listeners) l.close();
+    }
+
     private void closeEverything() {
         accepting = false;
-        if (shutdownDeadline < 0) listener.close(); // died without a shutdown
+        if (shutdownDeadline < 0) closeListeners(); // died without a shutdown
         while (live != null) live.closeFor("the loop is stopping");
         // Tasks posted after the end must not vanish silently: run them (they find closed connections).
         Runnable task;

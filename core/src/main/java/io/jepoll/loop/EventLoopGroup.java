@@ -26,28 +26,16 @@ public final class EventLoopGroup implements AutoCloseable {
     private volatile boolean stopping;
     private final Watchdog watchdog;
 
-    private EventLoopGroup(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) throws BindException {
+    /** Starts nothing yet: one loop per list of listening sockets, which the group owns from here on. */
+    private EventLoopGroup(List<List<Socket>> perLoop, LoopConfig config, Protocol protocol) {
         this.config = config;
-        Backend backend = config.backend();
-        boolean reusePort = loopCount > 1;
-        if (reusePort && !backend.supportsReusePort()) {
-            throw new IllegalArgumentException("several loops need SO_REUSEPORT, which " + backend.label() + " lacks here; use one loop");
-        }
-        // Port 0 asks the kernel for a free port: nobody holds it, no probe needed.
-        if (reusePort && address.getPort() != 0) backend.probe(address);
-        List<Socket> sockets = new ArrayList<>();
         try {
-            Socket first = backend.listen(address, reusePort, config.backlog());
-            sockets.add(first);
-            // With port 0 the other loops must join the port the kernel chose.
-            InetSocketAddress bound = first.localAddress();
-            this.localAddress = bound;
-            for (int i = 1; i < loopCount; i++) sockets.add(backend.listen(bound, true, config.backlog()));
-            for (int i = 0; i < loopCount; i++) loops.add(new EventLoop(this, i, config, protocol, sockets.get(i)));
+            this.localAddress = perLoop.getFirst().getFirst().localAddress();
+            for (int i = 0; i < perLoop.size(); i++) loops.add(new EventLoop(this, i, config, protocol, perLoop.get(i)));
             this.watchdog = new Watchdog(List.copyOf(loops), config.stallWarnMillis());
-        } catch (BindException | RuntimeException e) {
+        } catch (RuntimeException e) {
             for (EventLoop l : loops) l.closeUnstarted();
-            for (int i = loops.size(); i < sockets.size(); i++) sockets.get(i).close();
+            closeAll(perLoop.subList(loops.size(), perLoop.size()));
             throw e;
         }
     }
@@ -55,23 +43,95 @@ public final class EventLoopGroup implements AutoCloseable {
     /**
      * Binds {@code address} once per loop and starts the loops.
      *
+     * @param address   where to listen; port 0 asks the kernel for a free one ({@link #localAddress()} tells which)
+     * @param loopCount loops, each a platform thread, at least 1; more than one needs SO_REUSEPORT
+     * @param config    the loops' backend, trigger mode, buffers and bounds
+     * @param protocol  makes the handler of each accepted connection
+     * @return the running group; close it to stop
      * @throws BindException when the address is in use (by anyone) or cannot be bound here
+     * @throws IllegalArgumentException when loopCount is below 1, or above 1 on a backend without SO_REUSEPORT
      */
     public static EventLoopGroup start(InetSocketAddress address, int loopCount, LoopConfig config, Protocol protocol) throws BindException {
         if (loopCount < 1) throw new IllegalArgumentException("need at least one loop: " + loopCount);
-        EventLoopGroup g = new EventLoopGroup(address, loopCount, config, protocol);
+        return launch(new EventLoopGroup(bind(address, loopCount, config), config, protocol));
+    }
+
+    /**
+     * Serves listening sockets this process inherited (systemd socket activation) instead of binding: every loop
+     * watches every one of them, the first loop through the descriptor itself, the others through duplicates
+     * (one socket, so the kernel wakes every loop for a connection and one accept4 wins; EPOLLEXCLUSIVE would
+     * spare the others the wakeup but forbids the EPOLL_CTL_MOD with which a listener pauses). A descriptor that
+     * is not a listening TCP socket, or a backend that cannot adopt one (java.nio), is refused before any is
+     * touched; once accepted, the group owns them and closes them when it stops or fails to start.
+     *
+     * @param fds       the inherited descriptors, from 3 up as the service manager passed them; not empty
+     * @param loopCount loops, at least 1
+     * @param config    the loops' backend (epoll), trigger mode, buffers and bounds
+     * @param protocol  makes the handler of each accepted connection
+     * @return the running group; close it to stop
+     * @throws IllegalArgumentException naming the descriptor refused, or the backend
+     */
+    public static EventLoopGroup adopt(List<Integer> fds, int loopCount, LoopConfig config, Protocol protocol) {
+        if (loopCount < 1) throw new IllegalArgumentException("need at least one loop: " + loopCount);
+        if (fds.isEmpty()) throw new IllegalArgumentException("no descriptor to serve");
+        for (int fd : fds) config.backend().checkAdoptable(fd);
+        List<List<Socket>> perLoop = new ArrayList<>();
+        for (int i = 0; i < loopCount; i++) perLoop.add(new ArrayList<>());
+        try {
+            for (int fd : fds) {
+                List<Socket> copies = config.backend().adopt(fd, loopCount);
+                for (int i = 0; i < loopCount; i++) perLoop.get(i).add(copies.get(i));
+            }
+        } catch (RuntimeException e) {
+            closeAll(perLoop);
+            throw e;
+        }
+        return launch(new EventLoopGroup(perLoop, config, protocol));
+    }
+
+    private static EventLoopGroup launch(EventLoopGroup g) {
         for (EventLoop l : g.loops) l.start();
         g.watchdog.start();
         return g;
     }
 
+    /** One listening socket per loop, as the class comment says. */
+    private static List<List<Socket>> bind(InetSocketAddress address, int loopCount, LoopConfig config) throws BindException {
+        Backend backend = config.backend();
+        boolean reusePort = loopCount > 1;
+        if (reusePort && !backend.supportsReusePort()) {
+            throw new IllegalArgumentException("several loops need SO_REUSEPORT, which " + backend.label() + " lacks here; use one loop");
+        }
+        // Port 0 asks the kernel for a free port: nobody holds it, no probe needed.
+        if (reusePort && address.getPort() != 0) backend.probe(address);
+        List<List<Socket>> sockets = new ArrayList<>();
+        try {
+            Socket first = backend.listen(address, reusePort, config.backlog());
+            sockets.add(List.of(first));
+            // With port 0 the other loops must join the port the kernel chose.
+            InetSocketAddress bound = first.localAddress();
+            for (int i = 1; i < loopCount; i++) sockets.add(List.of(backend.listen(bound, true, config.backlog())));
+            return sockets;
+        } catch (BindException | RuntimeException e) {
+            closeAll(sockets);
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<List<Socket>> sockets) {
+        for (List<Socket> l : sockets) for (Socket s : l) s.close();
+    }
+
+    /** {@return the address the first listening socket is bound to, with the port the kernel chose for port 0} */
     public InetSocketAddress localAddress() { return localAddress; }
 
+    /** {@return the configuration every loop of the group runs with} */
     public LoopConfig config() { return config; }
 
+    /** {@return the loops, in index order; a copy} */
     public List<EventLoop> loops() { return List.copyOf(loops); }
 
-    /** Open connections across all loops. */
+    /** {@return open connections across all loops, at most {@link LoopConfig#maxConnections()}} */
     public int connectionCount() { return connections.get(); }
 
     boolean tryReserveConnection() {
@@ -87,6 +147,8 @@ public final class EventLoopGroup implements AutoCloseable {
     /**
      * Stops accepting at once, lets connections finish within {@code graceMillis}, then
      * closes what is left; returns when every loop has ended (or after grace + 5 s).
+     *
+     * @param graceMillis how long connections may take to finish, 0 to close them at once
      */
     public void shutdown(long graceMillis) {
         stopping = true;
@@ -105,6 +167,7 @@ public final class EventLoopGroup implements AutoCloseable {
         }
     }
 
+    /** {@return true once {@link #shutdown} has begun} */
     public boolean isStopping() { return stopping; }
 
     @Override

@@ -24,6 +24,12 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
                          int maxEvents, boolean tcpNoDelay, boolean tcpCork, int receiveBuffer,
                          int sendBuffer, int backlog, int maxConnections, long stallWarnMillis, Tracer tracer) {
 
+    /**
+     * Checks every bound and that the backend runs here.
+     *
+     * @throws IllegalArgumentException when a setting is out of range, edge mode is asked of java.nio, or epoll is
+     *                                  asked where it is not available
+     */
     public LoopConfig {
         if (backend == null || trigger == null) throw new IllegalArgumentException("backend and trigger are required");
         if (trigger == Trigger.EDGE && backend != Backend.EPOLL) {
@@ -41,14 +47,31 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
         if (stallWarnMillis < 1) throw new IllegalArgumentException("stallWarnMillis must be >= 1");
     }
 
+    /** {@return the defaults of {@link Builder}: the best backend, level-triggered, 64 KiB buffers} */
     public static LoopConfig defaults() { return builder().build(); }
 
+    /** {@return a builder holding the defaults} */
     public static Builder builder() { return new Builder(); }
 
+    /** {@return a builder holding this configuration's settings, to change a few} */
     public Builder toBuilder() { return new Builder(this); }
 
+    /**
+     * A copy on another backend.
+     *
+     * @param b epoll or java.nio
+     * @return the new configuration
+     * @throws IllegalArgumentException when b cannot run here or does not support the trigger mode
+     */
     public LoopConfig withBackend(Backend b) { return toBuilder().backend(b).build(); }
 
+    /**
+     * A copy with another trigger mode.
+     *
+     * @param t level or edge
+     * @return the new configuration
+     * @throws IllegalArgumentException when t is edge and the backend is java.nio
+     */
     public LoopConfig withTrigger(Trigger t) { return toBuilder().trigger(t).build(); }
 
     /** Every setting with its default; {@link #build()} checks them together. */
@@ -85,19 +108,98 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
             tracer = c.tracer;
         }
 
+        /**
+         * The backend; default {@link Backend#best()}.
+         *
+         * @param b epoll or java.nio
+         * @return this builder
+         */
         public Builder backend(Backend b) { backend = b; return this; }
+        /**
+         * The trigger mode; default level.
+         *
+         * @param t level or edge (edge needs epoll)
+         * @return this builder
+         */
         public Builder trigger(Trigger t) { trigger = t; return this; }
+        /**
+         * The read buffer of each loop, also the initial write scratch; default 64 KiB.
+         *
+         * @param n bytes, 1 KiB to 16 MiB
+         * @return this builder
+         */
         public Builder readBufferSize(int n) { readBufferSize = n; return this; }
+        /**
+         * Edge mode: reads per connection per wakeup before the others get a turn; default 16.
+         *
+         * @param n reads, at least 1
+         * @return this builder
+         */
         public Builder edgeReadBudget(int n) { edgeReadBudget = n; return this; }
+        /**
+         * Ready descriptors taken per epoll_wait; default 1024.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
         public Builder maxEvents(int n) { maxEvents = n; return this; }
+        /**
+         * TCP_NODELAY on accepted sockets; default off (a flush's writes already leave together).
+         *
+         * @param on true to send small segments at once
+         * @return this builder
+         */
         public Builder tcpNoDelay(boolean on) { tcpNoDelay = on; return this; }
+        /**
+         * TCP_CORK around each flush; default off.
+         *
+         * @param on true to send only full segments until the flush ends
+         * @return this builder
+         */
         public Builder tcpCork(boolean on) { tcpCork = on; return this; }
+        /**
+         * SO_RCVBUF and SO_SNDBUF for accepted sockets; default the kernel's (which tunes them as it goes).
+         *
+         * @param receive bytes, 0 for the kernel default
+         * @param send    bytes, 0 for the kernel default
+         * @return this builder
+         */
         public Builder socketBuffers(int receive, int send) { receiveBuffer = receive; sendBuffer = send; return this; }
+        /**
+         * The listen(2) backlog; default 4096 (the kernel caps it at somaxconn).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
         public Builder backlog(int n) { backlog = n; return this; }
+        /**
+         * Open connections per group; accepting pauses at the limit; default 100,000.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
         public Builder maxConnections(int n) { maxConnections = n; return this; }
+        /**
+         * How long a loop may work without polling before the watchdog warns with its stack; default 1 s.
+         *
+         * @param ms milliseconds, at least 1
+         * @return this builder
+         */
         public Builder stallWarnMillis(long ms) { stallWarnMillis = ms; return this; }
+        /**
+         * What reports every step of the loops; default none.
+         *
+         * @param t the tracer, safe for several threads, or null for no tracing (at no cost)
+         * @return this builder
+         */
         public Builder tracer(Tracer t) { tracer = t; return this; }
 
+        /**
+         * Checks the settings together.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException as {@link LoopConfig#LoopConfig} does
+         */
         public LoopConfig build() {
             return new LoopConfig(backend, trigger, readBufferSize, edgeReadBudget, maxEvents, tcpNoDelay, tcpCork,
                     receiveBuffer, sendBuffer, backlog, maxConnections, stallWarnMillis, tracer);

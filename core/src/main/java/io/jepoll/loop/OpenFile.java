@@ -16,15 +16,16 @@ public abstract sealed class OpenFile implements AutoCloseable permits EpollSock
         this.inode = inode;
     }
 
-    /** Length in bytes when it was opened. */
+    /** {@return length in bytes when it was opened} */
     public final long size() { return size; }
 
-    /** Last modification when it was opened: seconds since the epoch, and nanoseconds within. */
+    /** {@return last modification when it was opened, seconds since the epoch} */
     public final long mtimeSeconds() { return mtimeSeconds; }
 
+    /** {@return the nanoseconds within {@link #mtimeSeconds()}, 0 to 999,999,999} */
     public final int mtimeNanos() { return mtimeNanos; }
 
-    /** Its identity on the file system (0 where the backend cannot tell). */
+    /** {@return its identity on the file system (0 where the backend cannot tell)} */
     public final long inode() { return inode; }
 
     /** Releases the file; idempotent. */

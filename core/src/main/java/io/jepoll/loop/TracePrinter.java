@@ -51,8 +51,11 @@ public final class TracePrinter implements Tracer {
     private final long[] dropped = new long[Kind.values().length];
     private int emptyWaits;                                   // waits that returned nothing, not printed yet
     private int emptyWaitLoop;
+    private java.util.List<String> held;                      // lines waiting for the header; null when not holding
 
     /**
+     * A printer with every knob given, for tests and embedders.
+     *
      * @param out               where lines go
      * @param colour            ANSI colours (for a terminal)
      * @param maxLinesPerSecond lines printed per second at most; the rest are counted
@@ -69,16 +72,35 @@ public final class TracePrinter implements Tracer {
         this.pollCall = epoll ? "epoll_wait" : "select";
     }
 
-    /** For the command line: to stdout, coloured when that is a terminal, 300 lines a second at most. */
+    /**
+     * For the command line: to stdout, coloured when that is a terminal, 300 lines a second at most.
+     *
+     * @param epoll name the wait epoll_wait (else select, for java.nio)
+     * @return the printer
+     */
     public static TracePrinter toStdout(boolean epoll) {
         String term = System.getenv("TERM");
         boolean tty = System.console() != null && term != null && !term.equals("dumb") && System.getenv("NO_COLOR") == null;
         return new TracePrinter(System.out, tty, 300, epoll, System::nanoTime);
     }
 
-    /** Printed once at start: the column heads. */
+    /**
+     * Keeps the lines the loops print until {@link #header()} is called: a server's loops start
+     * tracing (registering the listener) before its banner, which names the port, can be printed.
+     *
+     * @return this printer
+     */
+    public synchronized TracePrinter holdUntilHeader() {
+        if (held == null) held = new java.util.ArrayList<>();
+        return this;
+    }
+
+    /** Printed once at start: the column heads, then any line held until now. */
     public synchronized void header() {
         out.println(String.format(Locale.ROOT, "%9s  %-4s  %-11s %-7s %s", "time", "loop", "call", "socket", "what"));
+        if (held == null) return;
+        held.forEach(out::println);
+        held = null;
     }
 
     @Override
@@ -192,7 +214,9 @@ public final class TracePrinter implements Tracer {
         String call = kind == Kind.POLL ? pollCall : kind == Kind.NOTE ? "http" : kind.call;
         String socket = id < 0 ? "" : "fd " + id;
         String text = String.format(Locale.ROOT, "%9.3f  L%-3d  %-11s %-7s %s", now / 1e9, loop, call, socket, what);
-        out.println(colour ? kind.colour + text + RESET : text);
+        String coloured = colour ? kind.colour + text + RESET : text;
+        if (held != null) held.add(coloured); // bounded: at most maxLinesPerSecond a second, and only until the banner
+        else out.println(coloured);
     }
 
     /** The summary of the lines left out in the second that just ended. */

@@ -15,4 +15,9 @@ package io.jepoll.loop;
  * </ul>
  * The java.nio transport is always level-triggered.
  */
-public enum Trigger { LEVEL, EDGE }
+public enum Trigger {
+    /** Reported while readable: one read per report, epoll_ctl when the interest changes. */
+    LEVEL,
+    /** Reported on change: read until drained or the budget runs out, interest registered once. */
+    EDGE
+}

@@ -4,6 +4,8 @@ import io.jepoll.http.FileInfo;
 import io.jepoll.http.FilePart;
 import io.jepoll.http.HttpException;
 import io.jepoll.http.OutputBuffer;
+import io.jepoll.http.ProxyHeaderParser;
+import io.jepoll.http.ProxyProtocolException;
 import io.jepoll.http.Request;
 import io.jepoll.http.RequestParser;
 import io.jepoll.http.Response;
@@ -12,6 +14,7 @@ import io.jepoll.http.ResponseEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
@@ -31,6 +34,8 @@ final class BlockingConnection implements Runnable {
     private final Socket socket;
     private final BlockingEngine engine;
     private volatile boolean busy;   // a request is under way: shutdown lets it finish
+    private InetSocketAddress peer;  // the client; set by serve() before the first request
+    private volatile BodyStream streaming; // the streamed body under way, told of a shutdown; null when none
     private final Thread thread;
 
     BlockingConnection(HttpRuntime rt, Socket socket, BlockingEngine engine, Thread.Builder threads) {
@@ -44,8 +49,12 @@ final class BlockingConnection implements Runnable {
 
     void join(long millis) throws InterruptedException { thread.join(millis); }
 
-    /** Shutdown: an idle connection is closed at once (its thread is blocked in read). */
-    void closeIfIdle() { if (!busy) close(); }
+    /** Shutdown: an idle connection is closed at once (its thread is blocked in read); a streamed body is told to end. */
+    void closeIfIdle() {
+        BodyStream s = streaming;
+        if (s != null) s.signals.finish();
+        if (!busy) close();
+    }
 
     void close() {
         try {
@@ -74,6 +83,14 @@ final class BlockingConnection implements Runnable {
         RequestParser parser = new RequestParser(rt.config.limits());
         OutputBuffer out = new OutputBuffer(4096);
         byte[] buf = new byte[16 * 1024];
+        peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        int pending = 0; // HTTP bytes that arrived with the PROXY header, at the start of buf
+        if (rt.config.proxyProtocol()) {
+            Preamble proxy = readProxyHeader(in, buf);
+            if (proxy == null) return; // not the protocol, or too slow: closed without an answer
+            if (proxy.client() != null) peer = proxy.client();
+            pending = proxy.rest();
+        }
         boolean inBody = false;
         long headDeadline = 0;
         while (true) {
@@ -84,9 +101,10 @@ final class BlockingConnection implements Runnable {
             if (!busy && engine.isStopping()) return;
             int n;
             try {
-                n = in.read(buf);
+                n = pending > 0 ? pending : in.read(buf);
+                pending = 0;
             } catch (SocketTimeoutException e) {
-                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW);
+                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW, parser.request());
                 return;
             }
             if (n < 0) return; // EOF: whatever was complete has been answered
@@ -97,7 +115,7 @@ final class BlockingConnection implements Runnable {
                 try {
                     off += parser.feed(buf, off, n - off);
                 } catch (HttpException e) {
-                    refuse(os, out, e.status(), e.reason());
+                    refuse(os, out, e.status(), e.reason(), parser.request());
                     return;
                 }
                 switch (parser.event()) {
@@ -111,6 +129,7 @@ final class BlockingConnection implements Runnable {
                     }
                     case REQUEST_COMPLETE -> {
                         inBody = false;
+                        parser.request().remoteAddress(peer);
                         close = !answer(parser.request(), os, out);
                         parser.reset();
                         if (off < n) headDeadline = System.nanoTime() / 1_000_000 + rt.headerMillis;
@@ -125,16 +144,67 @@ final class BlockingConnection implements Runnable {
         }
     }
 
+    /** A PROXY header read: its client (null: the socket's own peer), and how many bytes of HTTP came with it. */
+    private record Preamble(InetSocketAddress client, int rest) {}
+
+    /**
+     * Reads the PROXY header within the header timeout, from the accept; the bytes read after it are moved to the
+     * start of {@code buf}. Null when the peer sent no valid header in time.
+     */
+    private Preamble readProxyHeader(InputStream in, byte[] buf) throws IOException {
+        ProxyHeaderParser p = new ProxyHeaderParser();
+        long deadline = System.nanoTime() / 1_000_000 + rt.headerMillis;
+        while (true) {
+            long left = deadline - System.nanoTime() / 1_000_000;
+            if (left <= 0) return null;
+            socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            if (n < 0) return null;
+            int used;
+            try {
+                used = p.feed(buf, 0, n);
+            } catch (ProxyProtocolException e) {
+                return null;
+            }
+            if (p.isComplete()) {
+                System.arraycopy(buf, used, buf, 0, n - used);
+                return new Preamble(p.header().source(), n - used);
+            }
+        }
+    }
+
     /** Answers one request; returns whether the connection stays open. */
     private boolean answer(Request req, OutputStream os, OutputBuffer out) throws IOException {
-        Response r = rt.call(req);
+        long start = rt.exchangeStart();
+        Response r = rt.health.answer(req); // a health check, answered before any handler (Health)
+        if (r == null) r = rt.call(req);
+        if (rt.compression != null) r = rt.compression.apply(req, r, rt.sharedDeflaters());
         FileChannel file = null;
         if (r.isFile()) {
             FileAnswer<FileChannel> fa = FileAnswer.open(r, BlockingConnection::openFile);
             r = fa.response();
             file = fa.file();
         }
-        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, engine.isStopping());
+        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, rt.closingConnections());
+        ChunkedOutputStream body = a.streamed() ? new ChunkedOutputStream(os, a.chunked()) : null;
+        try {
+            return send(a, file, body, os, out);
+        } finally { // a body that failed halfway is reported too, with the bytes that left
+            if (rt.observer != null) {
+                rt.exchanged(req, a.response().status(), body == null ? a.bodyBytes() : body.bodyBytes(), start, peer());
+            }
+        }
+    }
+
+    /** Writes the answer (a large body, a file, a stream: at once; a small one: with the next flush); returns keep-alive. */
+    private boolean send(ExchangePolicy.Answer a, FileChannel file, ChunkedOutputStream body, OutputStream os, OutputBuffer out)
+            throws IOException {
+        Response r = a.response();
         byte[] rest = a.encode(System.currentTimeMillis(), out);
         if (file != null) {
             try (FileChannel f = file) {
@@ -151,10 +221,15 @@ final class BlockingConnection implements Runnable {
             }
             return a.keepAlive();
         }
-        if (a.streamed()) {
+        if (body != null) {
             flush(os, out);
-            ChunkedOutputStream body = new ChunkedOutputStream(os, a.chunked());
-            r.writer().writeTo(body); // an exception here leaves the body unterminated: the client sees it fail
+            streaming = body;
+            if (engine.isStopping()) body.signals.finish(); // closeIfIdle may have looked before the field was set
+            try {
+                r.writer().writeTo(body); // an exception here leaves the body unterminated: the client sees it fail
+            } finally {
+                streaming = null;
+            }
             body.finish();
             return a.keepAlive();
         }
@@ -207,10 +282,16 @@ final class BlockingConnection implements Runnable {
         }
     }
 
-    private void refuse(OutputStream os, OutputBuffer out, int status, String reason) throws IOException {
-        ExchangePolicy.refuse(status, reason, out);
+    private void refuse(OutputStream os, OutputBuffer out, int status, String reason, Request failed) throws IOException {
+        int bodyBytes = ExchangePolicy.refuse(status, reason, out);
+        if (rt.observer != null) rt.exchanged(failed.isParsed() ? failed : null, status, bodyBytes, 0, peer());
         flush(os, out);
         socket.shutdownOutput();
+    }
+
+    /** The client's address: from the PROXY header, else the socket's (java.net.Socket keeps it: no system call). */
+    private InetSocketAddress peer() {
+        return peer;
     }
 
     private static void flush(OutputStream os, OutputBuffer out) throws IOException {

@@ -11,11 +11,20 @@ import java.io.OutputStream;
 abstract class BodyStream extends OutputStream {
     static final int CHUNK = 16 * 1024;
 
+    /** What the server tells a writer that listens (an {@link EventStream}): the client is gone, end now. */
+    final StreamSignals signals = new StreamSignals();
+
     private final byte[] buf = new byte[CHUNK];
     private int len;
 
     /** Sends {@code buf[0, len)}; the array is reused as soon as this returns. */
     abstract void emit(byte[] buf, int len) throws IOException;
+
+    /**
+     * Ends the connection at once, from any thread, without waiting for the writer (which may be blocked on a
+     * client that does not read); {@link #signals} says {@code gone} once it has.
+     */
+    abstract void drop();
 
     @Override
     public final void write(int b) throws IOException {

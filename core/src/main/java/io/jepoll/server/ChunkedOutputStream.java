@@ -11,11 +11,15 @@ final class ChunkedOutputStream extends BodyStream {
     private final OutputStream socket;
     private final boolean chunked;
     private final OutputBuffer frame = new OutputBuffer(CHUNK + 32);
+    private long bodyBytes;
 
     ChunkedOutputStream(OutputStream socket, boolean chunked) {
         this.socket = socket;
         this.chunked = chunked;
     }
+
+    /** The body's bytes written so far, framing excluded. */
+    long bodyBytes() { return bodyBytes; }
 
     @Override
     void emit(byte[] buf, int len) throws IOException {
@@ -26,6 +30,7 @@ final class ChunkedOutputStream extends BodyStream {
         } else {
             socket.write(buf, 0, len);
         }
+        bodyBytes += len;
     }
 
     /** Ends the body (the writer's close() does not: the server decides when the body is over). */
@@ -41,5 +46,16 @@ final class ChunkedOutputStream extends BodyStream {
     @Override
     public void close() throws IOException {
         flush();
+    }
+
+    /** Any thread: closing the socket fails the write the connection's thread may be blocked in. */
+    @Override
+    void drop() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closed either way
+        }
+        signals.gone();
     }
 }

@@ -62,12 +62,15 @@ final class ExchangePolicy {
             return streamed ? null : ResponseEncoder.whole(response, head, http10, keepAlive, epochMillis);
         }
 
+        /** The fixed body's length as sent (Content-Length), 0 when none goes out; a streamed body is counted as it leaves. */
+        long bodyBytes() { return sendsBody() ? Math.max(0, response.contentLength()) : 0; }
+
         /** A streamed body in HTTP/1.1 is chunked. */
         boolean chunked() { return !http10; }
     }
 
-    /** The short response for a refused request (it always closes the connection). */
-    static void refuse(int status, String reason, OutputBuffer out) {
-        ResponseEncoder.encodeError(status, reason, out);
+    /** The short response for a refused request (it always closes the connection); returns its body's length. */
+    static int refuse(int status, String reason, OutputBuffer out) {
+        return ResponseEncoder.encodeError(status, reason, out);
     }
 }

@@ -29,8 +29,19 @@ record FileAnswer<F>(Response response, F file) {
     static final Response NOT_FOUND = Response.text(404, "Not Found\n");
     static final Response FAILED = Response.text(500, "Internal Server Error\n");
 
-    /** Never throws: a file that cannot be opened is a 404 (missing, forbidden, not regular) or a logged 500. */
+    /**
+     * Never throws: a file that cannot be opened is a 404 (missing, forbidden, not regular) or a logged 500. Header
+     * fields added to the file response itself (a filter's CORS or cache fields around a StaticFiles) are added to
+     * whatever answer comes of it, after the responder's own.
+     */
     static <F> FileAnswer<F> open(Response r, Opener<F> opener) {
+        FileAnswer<F> a = ask(r, opener);
+        Response answer = a.response;
+        for (Response.Header h : r.headers()) answer = answer.withHeader(h.name(), h.value());
+        return answer == a.response ? a : new FileAnswer<>(answer, a.file);
+    }
+
+    private static <F> FileAnswer<F> ask(Response r, Opener<F> opener) {
         Opened<F> o;
         try {
             o = opener.open(r.filePath());

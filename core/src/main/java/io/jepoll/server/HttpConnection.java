@@ -12,6 +12,7 @@ import io.jepoll.loop.OpenFile;
 import io.jepoll.http.FileInfo;
 import io.jepoll.http.FilePart;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -70,9 +71,14 @@ final class HttpConnection implements ConnectionHandler {
     private boolean peerDone;            // the client sent EOF: answer what was asked, then close
     private boolean lastExchange;        // the response under way is the last (shutdown, Connection: close)
     private StreamedBody stream;         // non-null exactly in STREAMING
+    private InetSocketAddress peer;      // the client: from a PROXY header, or asked of the socket when first wanted
 
-    HttpConnection(HttpRuntime rt, Connection c) {
+    HttpConnection(HttpRuntime rt, Connection c) { this(rt, c, null); }
+
+    /** With the client's address known already (a PROXY header carried it), or null to ask the socket. */
+    HttpConnection(HttpRuntime rt, Connection c, InetSocketAddress peer) {
         this.rt = rt;
+        this.peer = peer;
         this.phase = Phase.IDLE;
         armDeadline(c); // a connection that never sends anything is closed like an idle one
     }
@@ -140,11 +146,21 @@ final class HttpConnection implements ConnectionHandler {
                 }
                 case REQUEST_COMPLETE -> {
                     if (c.isTraced()) traceRequest(c, parser.request());
+                    parser.request().remoteAddressFrom(rt.local(c.loop()).peer.of(c, this));
                     dispatch(c, parser.request());
                 }
             }
         }
         if (phase == Phase.IDLE) becameIdle(c);
+    }
+
+    /**
+     * The client's address, asked of the socket once (getpeername on epoll) and kept for the later requests; null
+     * when the peer reset before anyone asked (an access log writes "-").
+     */
+    InetSocketAddress remoteAddress(Connection c) {
+        if (peer == null) peer = c.remoteAddress();
+        return peer;
     }
 
     // The trace lines are built in methods of their own, never run untraced: the per-request
@@ -213,16 +229,26 @@ final class HttpConnection implements ConnectionHandler {
         // Held locally: responding can close the connection (a write fails), and onClosed drops
         // the field. Resetting a parser no connection holds any more is harmless.
         RequestParser p = parser;
-        if (rt.config.virtualThreads()) {
+        long start = rt.exchangeStart();
+        if (answeredHealthCheck(c, req, p, start)) return;
+        Handler h = rt.handler;
+        boolean offLoop = rt.offLoop;
+        if (rt.router != null) { // matched here, once: where its route runs is known before anything runs
+            Router.Route route = rt.router.select(req);
+            h = route.chain;
+            offLoop = route.blocking;
+        }
+        if (offLoop) {
             // The handler reads the request after this read's buffer is reused: it must own its
             // bytes. Nothing more is parsed until the response is out, so the parser can wait.
             p.retainRequest();
             moveTo(c, Phase.HANDLER);
+            Handler chain = h;
             rt.executor.execute(() -> {
-                Response r = rt.call(req);
+                Response r = rt.call(chain, req);
                 c.loop().execute(() -> {
                     if (!c.isOpen()) return; // onClosed let the parser go
-                    if (!respond(c, req, r)) {
+                    if (!respond(c, req, r, start)) {
                         p.reset();
                         resume(c);
                     }
@@ -230,16 +256,25 @@ final class HttpConnection implements ConnectionHandler {
             });
             return;
         }
-        Response r = rt.call(req);
-        if (respond(c, req, r)) {
-            p.retainRequest(); // the body writer may still read the request: reset when it is done
-        } else {
-            p.reset();
-        }
+        Response r = rt.call(h, req);
+        // A body writer may read the request on its own thread: it must own its bytes before the writer starts.
+        if (r.isStreamed()) p.retainRequest();
+        if (!respond(c, req, r, start)) p.reset(); // else reset when the streamed body is done
+
+    }
+
+    /** A health check is answered here, on the loop, before any handler (Health): true when {@code req} was one. */
+    private boolean answeredHealthCheck(Connection c, Request req, RequestParser p, long start) {
+        Response h = rt.health.answer(req);
+        if (h == null) return false;
+        respond(c, req, h, start); // a constant, never streamed: the exchange is over
+        p.reset();
+        return true;
     }
 
     /** Encodes the response; returns true when a streamed body has started (STREAMING). */
-    private boolean respond(Connection c, Request req, Response r) {
+    private boolean respond(Connection c, Request req, Response r, long start) {
+        if (rt.compression != null) r = rt.compression.apply(req, r, rt.local(c.loop()).deflaters);
         OpenFile file = null;
         if (r.isFile()) {
             FileAnswer<OpenFile> fa = FileAnswer.open(r, path -> {
@@ -249,19 +284,23 @@ final class HttpConnection implements ConnectionHandler {
             r = fa.response();
             file = fa.file();
         }
-        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.stopping());
+        ExchangePolicy.Answer a = ExchangePolicy.answer(req, r, lastExchange || rt.closingConnections());
         if (c.isTraced()) traceAnswer(c, a);
         long now = c.loop().epochMillis();
         byte[] whole = a.whole(now);
         if (whole != null) c.write(whole); // the common case: one copy, into the loop's output
         else send(c, a.encode(now, out(c)));
         if (file != null) sendFileParts(c, a, file);
+        if (rt.observer != null && !(a.streamed() && c.isOpen())) { // a body still to stream is reported when it ends
+            rt.exchanged(req, a.response().status(), a.bodyBytes(), start, remoteAddress(c));
+        }
         if (!c.isOpen()) { // the client is gone: no body to stream
             moveTo(c, Phase.IDLE);
             return false;
         }
         if (a.streamed()) {
             stream = new StreamedBody(rt, c, a.chunked(), a.keepAlive(), this::streamDone);
+            if (rt.observer != null) stream.observe(req, a.response().status(), start, remoteAddress(c));
             moveTo(c, Phase.STREAMING);
             stream.start(r.writer());
             return true;
@@ -291,9 +330,14 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     private void refuse(Connection c, int status, String reason) {
+        RequestParser failed = parser;
         stash = null;
         parser = null; // failed for good: not returned to the pool
-        ExchangePolicy.refuse(status, reason, out(c));
+        int bodyBytes = ExchangePolicy.refuse(status, reason, out(c));
+        if (rt.observer != null) {
+            Request req = failed != null && failed.request().isParsed() ? failed.request() : null;
+            rt.exchanged(req, status, bodyBytes, 0, remoteAddress(c));
+        }
         send(c, null);
         c.closeAfterWrite();
     }
@@ -335,6 +379,7 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onReadEnd(Connection c) {
         peerDone = true;
+        if (stream != null) stream.signals.finish(); // an event stream ends: its client is gone or done (EventStream)
         if (phase.inFlight() || stash != null) return; // finish what was asked, then close (see resume)
         endOfInput(c);
     }
@@ -375,6 +420,7 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onShutdown(Connection c) {
         lastExchange = true;
+        if (stream != null) stream.signals.finish(); // an event stream ends cleanly within the grace
         if (phase == Phase.IDLE && stash == null) c.closeAfterWrite(false);
     }
 

@@ -1,6 +1,7 @@
 package io.jepoll.server;
 
 import io.jepoll.loop.EventLoopGroup;
+import io.jepoll.loop.Protocol;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -11,7 +12,11 @@ final class LoopEngine implements Engine {
 
     LoopEngine(HttpRuntime rt) throws BindException {
         ServerConfig config = rt.config;
-        this.group = EventLoopGroup.start(config.address(), config.loops(), config.loop(), c -> new HttpConnection(rt, c));
+        // Behind a load balancer every connection starts with the PROXY header, read by a handler of its own.
+        Protocol http = config.proxyProtocol() ? c -> new ProxyHeaderReader(rt, c) : c -> new HttpConnection(rt, c);
+        this.group = config.listenFds().isEmpty()
+                ? EventLoopGroup.start(config.address(), config.loops(), config.loop(), http)
+                : EventLoopGroup.adopt(config.listenFds(), config.loops(), config.loop(), http);
     }
 
     @Override public InetSocketAddress localAddress() { return group.localAddress(); }

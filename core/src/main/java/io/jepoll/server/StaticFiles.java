@@ -64,9 +64,21 @@ public final class StaticFiles implements Handler {
         this.rangeLimits = ByteRanges.Limits.defaults();
     }
 
-    /** The directory with every option at its safe default. */
+    /**
+     * The directory with every option at its safe default.
+     *
+     * @param root the directory whose files are served; nothing outside it is
+     * @return the handler
+     * @throws IOException when the root is not a readable directory
+     */
     public static StaticFiles of(Path root) throws IOException { return builder(root).build(); }
 
+    /**
+     * Options for serving root; each starts at its safe default.
+     *
+     * @param root the directory whose files are served, checked by {@link Builder#build()}
+     * @return the builder
+     */
     public static Builder builder(Path root) { return new Builder(root); }
 
     @Override
@@ -241,7 +253,13 @@ public final class StaticFiles implements Handler {
 
         private Builder(Path root) { this.root = root; }
 
-        /** The file served for a directory's own URI ("/dir/"); default index.html. */
+        /**
+         * The file served for a directory's own URI ("/dir/"); default index.html.
+         *
+         * @param name a plain file name: no '/', not starting with '.'
+         * @return this builder
+         * @throws IllegalArgumentException when name is not a plain file name
+         */
         public Builder index(String name) {
             if (name == null || name.isEmpty() || name.contains("/") || name.startsWith(".")) {
                 throw new IllegalArgumentException("index must be a plain file name: " + name);
@@ -250,26 +268,57 @@ public final class StaticFiles implements Handler {
             return this;
         }
 
-        /** List a directory that has no index file (off: 404). */
+        /**
+         * List a directory that has no index file (off: 404).
+         *
+         * @param on true to answer such a directory with an HTML list of its entries
+         * @return this builder
+         */
         public Builder listing(boolean on) { this.listing = on; return this; }
 
-        /** Serve names starting with "." (off: they are not found). */
+        /**
+         * Serve names starting with "." (off: they are not found).
+         *
+         * @param on true to serve .git, .env and the like too
+         * @return this builder
+         */
         public Builder dotfiles(boolean on) { this.dotfiles = on; return this; }
 
-        /** Follow symlinks whose target lies outside the root (off: such files are not found). */
+        /**
+         * Follow symlinks whose target lies outside the root (off: such files are not found).
+         *
+         * @param on true to serve what such links point to
+         * @return this builder
+         */
         public Builder followSymlinksOut(boolean on) { this.followSymlinksOut = on; return this; }
 
-        /** Cache-Control: max-age=N on every file response (default: no Cache-Control). */
+        /**
+         * Cache-Control: max-age=N on every file response (default: no Cache-Control).
+         *
+         * @param seconds how long a cache may reuse a response without asking again, {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException when seconds is negative
+         */
         public Builder maxAge(long seconds) {
             if (seconds < 0) throw new IllegalArgumentException("max-age must be >= 0");
             this.maxAgeSeconds = seconds;
             return this;
         }
 
-        /** The extension → Content-Type table (default: {@link MediaTypes#defaults()}). */
+        /**
+         * The extension → Content-Type table (default: {@link MediaTypes#defaults()}).
+         *
+         * @param types the table, such as the defaults {@link MediaTypes#withType with} a type of the site's own
+         * @return this builder
+         */
         public Builder mediaTypes(MediaTypes types) { this.types = types; return this; }
 
-        /** @throws IOException when the root is not a readable directory */
+        /**
+         * Checks the root and makes the handler.
+         *
+         * @return the handler, immutable and shared by every loop
+         * @throws IOException when the root is not a readable directory
+         */
         public StaticFiles build() throws IOException { return new StaticFiles(this); }
     }
 }

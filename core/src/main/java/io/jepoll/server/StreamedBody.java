@@ -2,10 +2,12 @@ package io.jepoll.server;
 
 import io.jepoll.http.BodyWriter;
 import io.jepoll.http.OutputBuffer;
+import io.jepoll.http.Request;
 import io.jepoll.http.ResponseEncoder;
 import io.jepoll.loop.Connection;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -28,6 +30,12 @@ final class StreamedBody extends BodyStream {
     private volatile boolean aborted;   // the connection closed under the writer
     private boolean waitingForDrain;    // loop thread only
     private boolean closed;             // writer thread only
+    private long bodyBytes;             // loop thread only: the chunks' data handed to the connection
+    // Loop thread only: the exchange to report when the body ends; request is null when not observed, or reported.
+    private Request request;
+    private int status;
+    private long startNanos;
+    private InetSocketAddress remote;
 
     StreamedBody(HttpRuntime rt, Connection c, boolean chunked, boolean keepAlive, Done done) {
         this.rt = rt;
@@ -35,6 +43,23 @@ final class StreamedBody extends BodyStream {
         this.chunked = chunked;
         this.keepAlive = keepAlive;
         this.done = done;
+        if (rt.stopping()) signals.finish(); // started during a shutdown: HttpConnection.onShutdown came before it
+    }
+
+    /** Loop: the exchange is observed; it is reported once, when the body ends ({@link #ended}). */
+    void observe(Request req, int status, long startNanos, InetSocketAddress remote) {
+        this.request = req; // retained by the connection until the body ends (retainRequest), never reset before
+        this.status = status;
+        this.startNanos = startNanos;
+        this.remote = remote;
+    }
+
+    /** Loop: the body ended, well or not (aborted bodies too): the exchange is reported, once. */
+    private void ended() {
+        Request req = request;
+        if (req == null) return;
+        request = null;
+        rt.exchanged(req, status, bodyBytes, startNanos, remote);
     }
 
     void start(BodyWriter writer) {
@@ -55,6 +80,7 @@ final class StreamedBody extends BodyStream {
                     ResponseEncoder.encodeLastChunk(out());
                     handOver();
                 }
+                ended();
                 done.done(c, result, keepAlive);
             });
         });
@@ -84,6 +110,7 @@ final class StreamedBody extends BodyStream {
                 handOver();
             }
             c.writeShared(data, 0, data.length);
+            bodyBytes += data.length;
             if (chunked) {
                 ResponseEncoder.encodeChunkEnd(out());
                 handOver();
@@ -121,8 +148,16 @@ final class StreamedBody extends BodyStream {
 
     /** Loop: the connection closed; wake the writer so it fails fast instead of hanging. */
     void abort() {
+        ended(); // the writer's own end may never run: the loop can be stopping
         aborted = true;
         waitingForDrain = false;
         handedOff.release();
+        signals.gone();
+    }
+
+    /** Any thread: the loop closes the connection, and {@link #abort} follows. */
+    @Override
+    void drop() {
+        c.loop().execute(c::close);
     }
 }

@@ -10,24 +10,31 @@ import io.jepoll.loop.Backend;
  * can be measured with the same HTTP code.
  */
 public enum Transport {
-    EPOLL(Backend.EPOLL), NIO(Backend.NIO), THREADS(null), VIRTUAL(null);
+    /** Event loops on Linux epoll: the default where it works. */
+    EPOLL(Backend.EPOLL),
+    /** Event loops on a java.nio Selector: any OS. */
+    NIO(Backend.NIO),
+    /** A platform thread per connection, blocking reads and writes. */
+    THREADS(null),
+    /** A virtual thread per connection, blocking reads and writes. */
+    VIRTUAL(null);
 
     private final Backend backend;
 
     Transport(Backend backend) { this.backend = backend; }
 
-    /** epoll where it works (Linux x86-64/aarch64), java.nio everywhere else. */
+    /** {@return epoll where it works (Linux x86-64/aarch64), java.nio everywhere else} */
     public static Transport best() { return Backend.best() == Backend.EPOLL ? EPOLL : NIO; }
 
-    /** Whether this transport can run on this machine. */
+    /** {@return whether this transport can run on this machine} */
     public boolean isAvailable() { return backend == null || backend.isAvailable(); }
 
-    /** True for the event-loop transports, false for a thread per connection. */
+    /** {@return true for the event-loop transports, false for a thread per connection} */
     public boolean isEventDriven() { return backend != null; }
 
-    /** The event loops' backend; null for the blocking transports. */
+    /** {@return the event loops' backend; null for the blocking transports} */
     public Backend backend() { return backend; }
 
-    /** The lower-case name used on the command line and in logs. */
+    /** {@return the lower-case name used on the command line and in logs} */
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

@@ -72,7 +72,7 @@ final class Libc {
 
     /**
      * Linked on first use: read and write on native memory (an eventfd's counter, once a loop is woken
-     * by another thread) and getsockopt.
+     * by another thread), getsockopt, and what inherited sockets need (fcntl, unsetenv).
      */
     static final class OnDemand {
         private OnDemand() {}
@@ -80,12 +80,22 @@ final class Libc {
         static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
         static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
         static final MethodHandle GETSOCKOPT = fn("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+        /** fcntl(fd, cmd, int): variadic in C, so linked with its third argument marked as such. */
+        static final MethodHandle FCNTL = fnVariadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle UNSETENV = fn("unsetenv", JAVA_INT, ADDRESS);
     }
 
     @SuppressWarnings("restricted") // native access is this package's job; enabled by the manifest / flag
     private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
                                    java.lang.foreign.MemoryLayout... args) {
         return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO);
+    }
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle fnVariadic(String name, int firstVariadic, java.lang.foreign.MemoryLayout ret,
+                                           java.lang.foreign.MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO,
+                Linker.Option.firstVariadicArg(firstVariadic));
     }
 
     @SuppressWarnings("restricted")

@@ -26,7 +26,7 @@ public final class Net {
 
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
-    static final int SOCK_STREAM = 1;
+    public static final int SOCK_STREAM = 1;
     static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int MSG_NOSIGNAL = 0x4000;
@@ -34,9 +34,12 @@ public final class Net {
 
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
+    public static final int SO_TYPE = 3;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_REUSEPORT = 15;
+    public static final int SO_ACCEPTCONN = 30;
+    public static final int SO_DOMAIN = 39;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
     public static final int TCP_CORK = 3;
@@ -44,6 +47,9 @@ public final class Net {
     public static final int IPV6_V6ONLY = 26;
 
     public static final int SHUT_WR = 1;
+
+    private static final int F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+    private static final int FD_CLOEXEC = 1, O_NONBLOCK = 0x800;
 
     private static final ValueLayout.OfShort PORT_BE = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -210,6 +216,33 @@ public final class Net {
         return s.int1.get(JAVA_INT, 0);
     }
 
+    /**
+     * Makes a descriptor this process inherited (a socket passed by a service manager) what every socket jepoll
+     * opens is from birth: non-blocking, and closed on exec so that children do not inherit it in turn.
+     */
+    public static void makeNonBlockingCloseOnExec(int fd) {
+        int flags = fcntl(fd, F_GETFL, 0, "fcntl(F_GETFL)");
+        if ((flags & O_NONBLOCK) == 0) fcntl(fd, F_SETFL, flags | O_NONBLOCK, "fcntl(F_SETFL, O_NONBLOCK)");
+        fcntl(fd, F_SETFD, FD_CLOEXEC, "fcntl(F_SETFD, FD_CLOEXEC)");
+    }
+
+    /** A second descriptor for the same open socket (close-on-exec), e.g. for another epoll instance to watch. */
+    public static int duplicate(int fd) {
+        return fcntl(fd, F_DUPFD_CLOEXEC, 0, "fcntl(F_DUPFD_CLOEXEC)");
+    }
+
+    private static int fcntl(int fd, int cmd, int arg, String callName) {
+        Libc.Scratch s = Libc.scratch();
+        int r;
+        try {
+            r = (int) Libc.OnDemand.FCNTL.invokeExact(s.state, fd, cmd, arg);
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+        if (r < 0) throw new SysException(callName, s.errno());
+        return r;
+    }
+
     /** The address a socket is bound to (the real port after binding port 0). */
     public static InetSocketAddress localAddress(int fd) {
         return name(fd, Libc.GETSOCKNAME, "getsockname");
@@ -263,7 +296,10 @@ public final class Net {
                 byte[] raw = new byte[16];
                 MemorySegment.copy(src, JAVA_BYTE, 8, raw, 0, 16);
                 int scope = src.get(JAVA_INT_UNALIGNED, 24);
-                return new InetSocketAddress(Inet6Address.getByAddress(null, raw, scope), port);
+                // An IPv4 client of a dual-stack socket arrives as ::ffff:a.b.c.d: given as the IPv4 address it
+                // is (getByAddress does that), as java.nio gives it.
+                InetAddress ip = scope == 0 ? InetAddress.getByAddress(raw) : Inet6Address.getByAddress(null, raw, scope);
+                return new InetSocketAddress(ip, port);
             }
         } catch (UnknownHostException e) {
             throw new IllegalStateException("kernel returned a malformed address", e);

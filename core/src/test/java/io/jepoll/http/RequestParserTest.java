@@ -163,7 +163,27 @@ class RequestParserTest {
         void absoluteFormWithoutPath(String target, String path, String query) throws HttpException {
             Request r = complete("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
             assertThat(r.path()).isEqualTo(path);
+            assertThat(r.isPath(path)).as("isPath agrees with path()").isTrue();
             assertThat(r.query()).isEqualTo(query);
+        }
+
+        /** isPath compares the raw path in place: exactly, case-sensitively, without the query, below a mount. */
+        @Test
+        void isPathComparesTheRawPath() throws HttpException {
+            Request r = complete("GET /healthz?probe=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertThat(r.isPath("/healthz")).isTrue();
+            assertThat(r.isPath("/healthz?probe=1")).isFalse();
+            assertThat(r.isPath("/Healthz")).isFalse();
+            assertThat(r.isPath("/health")).isFalse();
+            assertThat(r.isPath("/healthz/")).isFalse();
+            parser.reset();
+            Request encoded = complete("GET /health%7A HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertThat(encoded.isPath("/healthz")).as("raw, not percent-decoded").isFalse();
+            parser.reset();
+            Request mounted = complete("GET /ops/healthz HTTP/1.1\r\nHost: h\r\n\r\n");
+            mounted.pathOffset(4);
+            assertThat(mounted.isPath("/healthz")).as("what path() returns below a mount").isTrue();
+            assertThat(mounted.isPath("/ops/healthz")).isFalse();
         }
 
         @Test

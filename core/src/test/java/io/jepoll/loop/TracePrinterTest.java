@@ -47,6 +47,19 @@ class TracePrinterTest {
     }
 
     @Test
+    void heldLinesComeAfterTheHeader() {
+        printer.holdUntilHeader();
+        printer.read(0, 7, 78, 65536);
+        assertThat(lines()).isEmpty(); // the banner, printed by the caller, still has to come
+        printer.header();
+        printer.read(0, 7, 12, 65536);
+        assertThat(lines()).hasSize(3);
+        assertThat(lines().get(0)).contains("time", "loop", "call", "socket", "what");
+        assertThat(lines().get(1)).endsWith("78 bytes");
+        assertThat(lines().get(2)).endsWith("12 bytes");
+    }
+
+    @Test
     void waitsThatFindNothingAreFoldedIntoOneLine() {
         for (int i = 0; i < 20; i++) printer.polled(0, 0, 50_000_000L, 50);
         printer.polled(0, 1, 1_000_000L, 50);

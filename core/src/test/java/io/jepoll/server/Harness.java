@@ -105,6 +105,30 @@ final class Harness {
         return count;
     }
 
+    /** Runs {@code server.close()} on a thread of its own; the future completes when it has returned. */
+    static java.util.concurrent.CompletableFuture<Void> closeInBackground(HttpServer server) {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().name("closer").start(() -> {
+            try {
+                server.close();
+                f.complete(null);
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /** Closes {@code server} (if started), then fails if jepoll logged a warning or an error; {@code log} is closed either way. */
+    static void stopAndCheckLogs(HttpServer server, LogCapture log) {
+        try {
+            if (server != null) server.close();
+            org.assertj.core.api.Assertions.assertThat(log.unexpected()).as("warnings and errors logged by jepoll").isEmpty();
+        } finally {
+            log.close();
+        }
+    }
+
     /** How a raw read ended. */
     enum End { EOF, RESET, TIMEOUT }
 

@@ -115,18 +115,7 @@ class ShutdownTest {
         return s;
     }
 
-    private CompletableFuture<Void> closeInBackground() {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        Thread.ofPlatform().name("closer").start(() -> {
-            try {
-                server.close();
-                f.complete(null);
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
+    private CompletableFuture<Void> closeInBackground() { return Harness.closeInBackground(server); }
 
     private static String readUntil(InputStream in, String end) throws IOException {
         StringBuilder b = new StringBuilder();
