@@ -70,15 +70,18 @@ final class Libc {
         static final MethodHandle SENDFILE = fn("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
     }
 
-    /**
-     * Linked on first use: read and write on native memory (an eventfd's counter, once a loop is woken
-     * by another thread), getsockopt, and what inherited sockets need (fcntl, unsetenv).
-     */
-    static final class OnDemand {
-        private OnDemand() {}
+    /** Linked when a loop is first woken by another thread: read and write on an eventfd's counter. */
+    static final class MemoryCalls {
+        private MemoryCalls() {}
 
         static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
         static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    }
+
+    /** Linked on first use: getsockopt, and what inherited sockets need (fcntl, unsetenv). */
+    static final class OnDemand {
+        private OnDemand() {}
+
         static final MethodHandle GETSOCKOPT = fn("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
         /** fcntl(fd, cmd, int): variadic in C, so linked with its third argument marked as such. */
         static final MethodHandle FCNTL = fnVariadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);

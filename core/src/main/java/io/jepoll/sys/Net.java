@@ -127,7 +127,7 @@ public final class Net {
     public static long read(int fd, MemorySegment dst, long len) {
         Libc.Scratch s = Libc.scratch();
         try {
-            long n = (long) Libc.OnDemand.READ.invokeExact(s.state, fd, dst, len);
+            long n = (long) Libc.MemoryCalls.READ.invokeExact(s.state, fd, dst, len);
             return n >= 0 ? n : -s.errno();
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
@@ -162,7 +162,7 @@ public final class Net {
     public static long write(int fd, MemorySegment src, long len) {
         Libc.Scratch s = Libc.scratch();
         try {
-            long n = (long) Libc.OnDemand.WRITE.invokeExact(s.state, fd, src, len);
+            long n = (long) Libc.MemoryCalls.WRITE.invokeExact(s.state, fd, src, len);
             return n >= 0 ? n : -s.errno();
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
