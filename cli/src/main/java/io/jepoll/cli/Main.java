@@ -21,8 +21,14 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the command; returns the exit code (0 ok, 1 failed to start, 2 bad usage). */
+    /** Runs the command until Ctrl-C or SIGTERM; returns the exit code (0 ok, 1 failed to start, 2 bad usage). */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, new CountDownLatch(1));
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}; {@code stop} also stops it (the AOT training does). */
+    static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
+        WarmUp.start(); // before parsing: the parser's epoll probe links the native calls
         Options o;
         try {
             o = OptionParser.parse(args);
@@ -60,7 +66,6 @@ public final class Main {
         }
         if (o.logRequests()) handler = Handlers.logging(handler, out);
 
-        CountDownLatch stop = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicReference<HttpServer> started = new java.util.concurrent.atomic.AtomicReference<>();
         Signals.onTerminate(stop::countDown, () -> { // a second signal: close now, which ends the drain (still graceful)
             HttpServer s = started.get();

@@ -5,10 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,25 +61,11 @@ class CommandProcessTest {
         return p;
     }
 
-    /** Copies the child's output, line by line, into a queue (until the child's output ends). */
-    private static BlockingQueue<String> drain(Process p) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-        Thread.ofVirtual().start(() -> {
-            try {
-                out.lines().forEach(lines::add);
-            } catch (UncheckedIOException closed) {
-                // the child was destroyed: its output ends here
-            }
-        });
-        return lines;
-    }
-
     Running start(String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
         args.addAll(List.of(flags));
         Process p = launch(args.toArray(String[]::new));
-        BlockingQueue<String> lines = drain(p);
+        BlockingQueue<String> lines = Console.lines(p);
         String line = lines.poll(30, TimeUnit.SECONDS);
         Matcher m = line == null ? null : BANNER.matcher(line);
         if (m == null || !m.find()) throw new AssertionError("no banner within 30 s, got: " + line);
@@ -243,7 +225,7 @@ class CommandProcessTest {
     @ValueSource(strings = {"--trigger=level", "--trigger=edge"})
     void servesTheSocketThatSocketActivationPasses(String flag) throws Exception {
         Process p = launch(socketActivate(), java.util.Map.of(), "--host", "127.0.0.1", "--port", "1", "--loops", "2", flag);
-        BlockingQueue<String> lines = drain(p);
+        BlockingQueue<String> lines = Console.lines(p);
         int port = passedPort(lines);
         assertThat(lines.poll(30, TimeUnit.SECONDS)).contains("listening on http://127.0.0.1:" + port + "/");
         assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: serving the socket passed by socket activation (LISTEN_FDS), not --host/--port");
@@ -258,7 +240,7 @@ class CommandProcessTest {
     @Test
     void socketActivationMeantForAnotherProcessIsIgnored() throws Exception {
         Process p = launch(socketActivate(), java.util.Map.of("LISTEN_PID", "other"), "--host", "127.0.0.1", "--port", "0");
-        BlockingQueue<String> lines = drain(p);
+        BlockingQueue<String> lines = Console.lines(p);
         int passed = passedPort(lines);
         Matcher m = BANNER.matcher(String.valueOf(lines.poll(30, TimeUnit.SECONDS)));
         assertThat(m.find()).isTrue();
@@ -269,7 +251,7 @@ class CommandProcessTest {
     @Test
     void socketActivationOnATransportThatCannotAdoptASocketIsAnError() throws Exception {
         Process p = launch(socketActivate(), java.util.Map.of(), "--transport", "nio");
-        BlockingQueue<String> lines = drain(p);
+        BlockingQueue<String> lines = Console.lines(p);
         passedPort(lines);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(1);

@@ -27,7 +27,7 @@ public final class Files {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocateFrom(path.toString());
             try {
-                fd = (int) Libc.OPEN.invokeExact(s.state, name, O_RDONLY | O_CLOEXEC);
+                fd = (int) Libc.FileCalls.OPEN.invokeExact(s.state, name, O_RDONLY | O_CLOEXEC);
             } catch (Throwable t) {
                 throw Libc.linkageBug(t);
             }
@@ -57,7 +57,7 @@ public final class Files {
         Libc.Scratch s = Libc.scratch();
         int r;
         try {
-            r = (int) Libc.OnDemand.FSTAT.invokeExact(s.state, fd, s.stat);
+            r = (int) Libc.FileCalls.FSTAT.invokeExact(s.state, fd, s.stat);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
@@ -73,7 +73,7 @@ public final class Files {
         Libc.Scratch s = Libc.scratch();
         long n;
         try {
-            n = (long) Libc.LSEEK.invokeExact(s.state, fd, 0L, SEEK_END);
+            n = (long) Libc.FileCalls.LSEEK.invokeExact(s.state, fd, 0L, SEEK_END);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
@@ -91,7 +91,7 @@ public final class Files {
         s.u64.set(JAVA_LONG, 0, offset);
         long n;
         try {
-            n = (long) Libc.SENDFILE.invokeExact(s.state, outFd, inFd, s.u64, count);
+            n = (long) Libc.FileCalls.SENDFILE.invokeExact(s.state, outFd, inFd, s.u64, count);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
@@ -110,7 +110,7 @@ public final class Files {
         while (true) {
             long n;
             try {
-                n = (long) Libc.PREAD.invokeExact(s.state, fd, dst, len, offset);
+                n = (long) Libc.FileCalls.PREAD.invokeExact(s.state, fd, dst, len, offset);
             } catch (Throwable t) {
                 throw Libc.linkageBug(t);
             }

@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Each handle captures errno into a small per-thread segment ({@link Scratch}), so a
  * call allocates nothing and concurrent loops never see each other's errno. Calls that
- * never block and take Java arrays (read, send) are linked as <em>critical</em> with heap
+ * never block and take Java arrays (recv, send) are linked as <em>critical</em> with heap
  * access: the kernel copies straight to or from the {@code byte[]}, no native bounce buffer.
  */
 final class Libc {
@@ -32,6 +32,10 @@ final class Libc {
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
 
+    // Linked when Libc is first used: the calls every server makes before its first answer (the
+    // probe, an event loop, a listener, accept, read, send, close). Linking a call of a new shape
+    // costs several milliseconds (the JDK spins its stub classes then), so the calls that only some
+    // features need wait in the holders below until that feature first runs.
     static final MethodHandle EPOLL_CREATE1 = fn("epoll_create1", JAVA_INT, JAVA_INT);
     static final MethodHandle EPOLL_CTL = fn("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     static final MethodHandle EPOLL_WAIT = fn("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
@@ -43,29 +47,44 @@ final class Libc {
     static final MethodHandle GETSOCKNAME = fn("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle GETPEERNAME = fn("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle SETSOCKOPT = fn("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle GETSOCKOPT = fn("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle SHUTDOWN = fn("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle CLOSE = fn("close", JAVA_INT, JAVA_INT);
-    static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    static final MethodHandle SENDFILE = fn("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
-    static final MethodHandle OPEN = fn("open", JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle LSEEK = fn("lseek", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
-    /** pread(2) into native memory: not critical, a disk read may take a while. */
-    static final MethodHandle PREAD = fn("pread", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
-    /** read(2) into a Java array: critical (never blocks on a non-blocking socket). */
-    static final MethodHandle READ_HEAP = fnCritical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    /**
+     * recv(2) into a Java array: critical (never blocks on a non-blocking socket). With flags 0 it is read(2),
+     * and it has send's shape, so the two share one stub.
+     */
+    static final MethodHandle RECV_HEAP = fnCritical("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     /** send(2) from a Java array, with MSG_NOSIGNAL so a vanished peer gives EPIPE, not SIGPIPE. */
     static final MethodHandle SEND_HEAP = fnCritical("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 
     /**
-     * Handles linked on first use, so that a libc without them (fstat is a real symbol only
-     * since glibc 2.33) fails only the feature that needs them, not every socket call.
+     * Linked when the first file is served. Also, fstat is a real symbol only since glibc 2.33: on an
+     * older libc only file serving fails, not every socket call.
      */
+    static final class FileCalls {
+        private FileCalls() {}
+
+        static final MethodHandle OPEN = fn("open", JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle FSTAT = fn("fstat", JAVA_INT, JAVA_INT, ADDRESS);
+        static final MethodHandle LSEEK = fn("lseek", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
+        static final MethodHandle SENDFILE = fn("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
+        /** pread(2) into native memory (files over TLS): not critical, a disk read may take a while. */
+        static final MethodHandle PREAD = fn("pread", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
+    }
+
+    /** Linked when a loop is first woken by another thread: read and write on an eventfd's counter. */
+    static final class MemoryCalls {
+        private MemoryCalls() {}
+
+        static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+        static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    }
+
+    /** Linked on first use: getsockopt, and what inherited sockets need (fcntl, unsetenv). */
     static final class OnDemand {
         private OnDemand() {}
 
-        static final MethodHandle FSTAT = fn("fstat", JAVA_INT, JAVA_INT, ADDRESS);
+        static final MethodHandle GETSOCKOPT = fn("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
         /** fcntl(fd, cmd, int): variadic in C, so linked with its third argument marked as such. */
         static final MethodHandle FCNTL = fnVariadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
         static final MethodHandle UNSETENV = fn("unsetenv", JAVA_INT, ADDRESS);

@@ -110,11 +110,11 @@ public final class Net {
         }
     }
 
-    /** Reads into {@code buf[off, off+len)}: bytes read, 0 at end of stream, or -errno (-EAGAIN: nothing yet). */
+    /** Reads a socket into {@code buf[off, off+len)}: bytes read, 0 at end of stream, or -errno (-EAGAIN: nothing yet). */
     public static int read(int fd, byte[] buf, int off, int len) {
         Libc.Scratch s = Libc.scratch();
         try {
-            long n = (long) Libc.READ_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
+            long n = (long) Libc.RECV_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len, 0);
             if (n >= 0) return (int) n;
             int errno = s.errno();
             return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
@@ -127,7 +127,7 @@ public final class Net {
     public static long read(int fd, MemorySegment dst, long len) {
         Libc.Scratch s = Libc.scratch();
         try {
-            long n = (long) Libc.READ.invokeExact(s.state, fd, dst, len);
+            long n = (long) Libc.MemoryCalls.READ.invokeExact(s.state, fd, dst, len);
             return n >= 0 ? n : -s.errno();
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
@@ -162,7 +162,7 @@ public final class Net {
     public static long write(int fd, MemorySegment src, long len) {
         Libc.Scratch s = Libc.scratch();
         try {
-            long n = (long) Libc.WRITE.invokeExact(s.state, fd, src, len);
+            long n = (long) Libc.MemoryCalls.WRITE.invokeExact(s.state, fd, src, len);
             return n >= 0 ? n : -s.errno();
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
@@ -208,7 +208,7 @@ public final class Net {
         s.len.set(JAVA_INT, 0, 4);
         int r;
         try {
-            r = (int) Libc.GETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, s.len);
+            r = (int) Libc.OnDemand.GETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, s.len);
         } catch (Throwable t) {
             throw Libc.linkageBug(t);
         }
