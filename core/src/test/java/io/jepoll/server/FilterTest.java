@@ -226,7 +226,7 @@ class FilterTest {
         AtomicInteger ran = new AtomicInteger();
         Handler counted = req -> Response.ok("ran " + ran.incrementAndGet());
         for (Filter f : List.of(throwing, nothing)) {
-            HttpRuntime rt = new HttpRuntime(config, Router.builder().filter(f).get("/", counted).build(), Runnable::run, null);
+            HttpRuntime rt = new HttpRuntime(config, Router.builder().filter(f).get("/", counted).build(), Runnable::run, HttpRuntime.Observers.NONE);
             Request req = request("GET", "/");
             Response r = rt.call(rt.router.select(req).chain, req);
             assertThat(r.status()).isEqualTo(500);
@@ -238,15 +238,15 @@ class FilterTest {
     void theRuntimeKnowsWhereTheServersHandlerRuns() {
         ServerConfig config = HttpServer.builder().port(0).config();
         Handler plain = handler("h");
-        HttpRuntime onLoop = new HttpRuntime(config, plain, Runnable::run, null);
+        HttpRuntime onLoop = new HttpRuntime(config, plain, Runnable::run, HttpRuntime.Observers.NONE);
         assertThat(onLoop.offLoop).isFalse();
         assertThat(onLoop.router).isNull();
-        HttpRuntime blocking = new HttpRuntime(config, Handler.blocking(plain), Runnable::run, null);
+        HttpRuntime blocking = new HttpRuntime(config, Handler.blocking(plain), Runnable::run, HttpRuntime.Observers.NONE);
         assertThat(blocking.offLoop).isTrue();
         assertThat(blocking.handler).isSameAs(plain);
         Router router = Router.builder().get("/", plain).build();
-        assertThat(new HttpRuntime(config, router, Runnable::run, null).router).isSameAs(router);
-        HttpRuntime all = new HttpRuntime(HttpServer.builder().port(0).virtualThreads(true).config(), router, Runnable::run, null);
+        assertThat(new HttpRuntime(config, router, Runnable::run, HttpRuntime.Observers.NONE).router).isSameAs(router);
+        HttpRuntime all = new HttpRuntime(HttpServer.builder().port(0).virtualThreads(true).config(), router, Runnable::run, HttpRuntime.Observers.NONE);
         assertThat(all.offLoop).isTrue();
         assertThat(all.router).isNull(); // it all runs on the virtual thread: no need to ask the routes
     }
