@@ -225,7 +225,7 @@ class CommandProcessTest {
     @ValueSource(strings = {"--trigger=level", "--trigger=edge"})
     void servesTheSocketThatSocketActivationPasses(String flag) throws Exception {
         Process p = launch(socketActivate(), java.util.Map.of(), "--host", "127.0.0.1", "--port", "1", "--loops", "2", flag);
-        BlockingQueue<String> lines = drain(p);
+        BlockingQueue<String> lines = Console.lines(p);
         int port = passedPort(lines);
         assertThat(lines.poll(30, TimeUnit.SECONDS)).contains("listening on http://127.0.0.1:" + port + "/");
         assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("jepoll: serving the socket passed by socket activation (LISTEN_FDS), not --host/--port");
@@ -240,7 +240,7 @@ class CommandProcessTest {
     @Test
     void socketActivationMeantForAnotherProcessIsIgnored() throws Exception {
         Process p = launch(socketActivate(), java.util.Map.of("LISTEN_PID", "other"), "--host", "127.0.0.1", "--port", "0");
-        BlockingQueue<String> lines = drain(p);
+        BlockingQueue<String> lines = Console.lines(p);
         int passed = passedPort(lines);
         Matcher m = BANNER.matcher(String.valueOf(lines.poll(30, TimeUnit.SECONDS)));
         assertThat(m.find()).isTrue();
@@ -251,7 +251,7 @@ class CommandProcessTest {
     @Test
     void socketActivationOnATransportThatCannotAdoptASocketIsAnError() throws Exception {
         Process p = launch(socketActivate(), java.util.Map.of(), "--transport", "nio");
-        BlockingQueue<String> lines = drain(p);
+        BlockingQueue<String> lines = Console.lines(p);
         passedPort(lines);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(1);
