@@ -19,7 +19,8 @@ Then the server gets SIGTERM (SIGKILL after 10 s), by its PID, and the port must
 the next run. One warm start per server first (page cache, JIT-free paths of the kernel), not counted; then
 RUNS rounds, one start of each server per round, the order rotated each round. Before each start the script
 waits (at most QUIET_WAIT s, default 8) for both CPUs to be quiet, as bench/run does. Prints medians, min
-and max per server in milliseconds, and each median as a ratio of the first server's.
+and max per server in milliseconds, and the ratio to the first server's time in the same round (median of
+the rounds).
 """
 import argparse
 import os
@@ -214,15 +215,16 @@ def main():
             os.remove(os.path.join(docroot, f))
         os.rmdir(docroot)
 
-    base = statistics.median(times[names[0]])
+    # Ratios within a round, then their median: a disturbance slows one round of every server alike.
+    ratio = {n: statistics.median(t / b for t, b in zip(times[n], times[names[0]])) for n in names}
     print(f"\nTime from spawn to first 200 response, ms ({a.runs} runs after one warm start"
           f"{', server on CPU 0, client on CPU 1' if a.pin else ''}; {os.cpu_count()} CPUs)\n")
-    print(f"| server | median | min | max | median vs {names[0]} | CPU by then, median | first console line, median |")
+    print(f"| server | median | min | max | vs {names[0]}, median of rounds | CPU by then, median | first console line, median |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for n in names:
         med = statistics.median(times[n])
         cpu, line = (statistics.median(v[n]) if v[n] else None for v in (cpus, lines))
-        print(f"| {n} | {ms(med)} | {ms(min(times[n]))} | {ms(max(times[n]))} | {med / base:.2f}x | {ms(cpu)} | {ms(line)} |")
+        print(f"| {n} | {ms(med)} | {ms(min(times[n]))} | {ms(max(times[n]))} | {ratio[n]:.2f}x | {ms(cpu)} | {ms(line)} |")
 
 
 if __name__ == "__main__":
