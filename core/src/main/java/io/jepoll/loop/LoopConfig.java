@@ -200,7 +200,13 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
          * @return this builder
          */
         public Builder tracer(Tracer t) { tracer = t; return this; }
-        /** TLS on every accepted connection (null: plaintext). */
+
+        /**
+         * TLS on every accepted connection.
+         *
+         * @param t the certificates and settings, or null for plaintext
+         * @return this builder
+         */
         public Builder tls(io.jepoll.tls.TlsContext t) { tls = t; return this; }
 
         /**

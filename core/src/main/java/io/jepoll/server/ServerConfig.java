@@ -77,6 +77,6 @@ public record ServerConfig(InetSocketAddress address, Transport transport, int l
     /** {@return whether TCP_NODELAY is set on accepted sockets} */
     public boolean tcpNoDelay() { return loop.tcpNoDelay(); }
 
-    /** TLS on every connection, or null for plaintext. */
+    /** {@return TLS on every connection, or null for plaintext} */
     public io.jepoll.tls.TlsContext tls() { return loop.tls(); }
 }

@@ -65,7 +65,7 @@ public final class TlsContext {
         this.handshakeExecutor = handshakeExecutor;
     }
 
-    /** A builder: add certificates (PEM or PKCS#12) or a ready {@link SSLContext}. */
+    /** {@return a builder: add certificates (PEM or PKCS#12) or a ready {@link SSLContext}} */
     public static Builder builder() { return new Builder(); }
 
     /**
@@ -136,7 +136,7 @@ public final class TlsContext {
      */
     public Executor handshakeExecutor() { return handshakeExecutor; }
 
-    /** Whether {@link #reload()} can work: false when built from a ready {@link SSLContext}. */
+    /** {@return whether {@link #reload()} can work: false when built from a ready {@link SSLContext}} */
     public boolean isReloadable() { return source != null; }
 
     /**
