@@ -383,6 +383,7 @@ public final class Connection extends IoHandle {
                 return;
             } else if (n == Socket.AGAIN) {
                 readReady = queue != null; // TLS output made while reading waits: read on once it has left
+                flush(); // what the handler wrote meanwhile (onSecured, called from inside a TLS read)
                 return;
             } else {
                 closeFor("reset by the peer"); // the peer is gone
@@ -498,7 +499,7 @@ public final class Connection extends IoHandle {
                 lingerBytes += n;
                 if (lingerBytes > LINGER_MAX_BYTES) closeFor("linger limit: the peer kept sending");
             } else if (n == Socket.AGAIN) {
-                readReady = queue != null; // TLS output made while reading waits: read on once it has left
+                readReady = false;
                 return;
             } else {
                 closeFor(n == 0 ? "the peer closed after our last response" : "reset by the peer while lingering");

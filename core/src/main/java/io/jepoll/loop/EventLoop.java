@@ -252,6 +252,7 @@ public final class EventLoop implements Executor {
             if (listener != null) listener.opened(c);
             c.attach(protocol.open(c));
             c.register();
+            c.flush(); // a protocol that speaks first wrote in open()
             if (tls != null) c.setTimeout(tls.handshakeTimeout().toMillis()); // until the handshake is done, its deadline rules
         } catch (RuntimeException e) {
             LoopLog.warn("could not set up an accepted connection", e);

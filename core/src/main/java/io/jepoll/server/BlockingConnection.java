@@ -61,8 +61,11 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
 
     void close() {
         try {
-            // A TLS socket closed before its handshake would send alerts to a client that never said hello.
-            (socket == raw || secured ? socket : raw).close();
+            // TLS: from the connection's own thread, with close_notify. From another (shutdown), the socket underneath:
+            // the JDK's SSLSocket.close() can wait on the reader's lock, and before the handshake it would send alerts
+            // to a client that never said hello.
+            boolean own = Thread.currentThread() == thread;
+            (socket == raw || (secured && own) ? socket : raw).close();
         } catch (IOException ignored) {
             // nothing left to release
         }

@@ -48,20 +48,28 @@ class EchoLoopTest {
             s.setReceiveBufferSize(4096);
             s.connect(group.localAddress());
             s.setSoTimeout(10_000); // a broken loop fails the read instead of hanging it
-            OutputStream out = s.getOutputStream();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    for (int off = 0; off < data.length; off += 65536) out.write(data, off, Math.min(65536, data.length - off));
-                    s.shutdownOutput(); // half-close: the echo must still finish
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            byte[] got = new DataInputStream(s.getInputStream()).readNBytes(data.length + 1);
-            assertThat(writer.join(java.time.Duration.ofSeconds(10))).as("the writer finished").isTrue();
-            assertThat(got.length).isEqualTo(data.length);
-            assertThat(Arrays.equals(got, data)).isTrue();
+            assertEchoed(s, data);
         }
+    }
+
+    /**
+     * Writes {@code data} from a thread of its own, then half-closes (over TLS: close_notify), while this thread
+     * reads; what comes back until EOF must be {@code data}, byte for byte.
+     */
+    static void assertEchoed(Socket s, byte[] data) throws Exception {
+        OutputStream out = s.getOutputStream();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                for (int off = 0; off < data.length; off += 65536) out.write(data, off, Math.min(65536, data.length - off));
+                s.shutdownOutput(); // half-close: the echo must still finish
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        byte[] got = new DataInputStream(s.getInputStream()).readNBytes(data.length + 1);
+        assertThat(writer.join(java.time.Duration.ofSeconds(10))).as("the writer finished").isTrue();
+        assertThat(got.length).isEqualTo(data.length);
+        assertThat(Arrays.equals(got, data)).isTrue();
     }
 
     @ParameterizedTest
