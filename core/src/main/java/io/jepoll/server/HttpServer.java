@@ -282,6 +282,7 @@ public final class HttpServer implements AutoCloseable {
         /**
          * Serves HTTPS: TLS 1.3 and 1.2 on every connection, on every transport (see {@link io.jepoll.tls.TlsContext};
          * its {@code reload()} changes the certificate for new connections). Null (the default): plaintext.
+         * TLS is a loop setting: a later {@link #loopConfig} replaces it with the one that config holds.
          *
          * @param tls the certificates and settings, or null for plaintext
          * @return this builder

@@ -149,6 +149,16 @@ class HttpsTest {
     }
 
     @Test
+    void aKeyUpdateIsAnsweredAndTheConnectionGoesOn() throws Exception {
+        OpenSsl.assumePresent();
+        start(TestCertificates.serverContext());
+        // "K": a TLS 1.3 KeyUpdate that asks for one back; then a request, answered (with the new keys) and closed.
+        OpenSsl.Result r = OpenSsl.converse(server.port(), List.of("-tls1_3"), "K\n", "KEYUPDATE",
+                "GET /after-key-update HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+        assertThat(r.output()).contains("KEYUPDATE").contains("HTTP/1.1 200 OK").contains("hello /after-key-update");
+    }
+
+    @Test
     void sessionsAreResumedWithTls12AndTls13() throws Exception {
         OpenSsl.assumePresent();
         start(TestCertificates.serverContext());

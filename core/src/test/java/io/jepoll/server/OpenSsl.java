@@ -60,18 +60,50 @@ final class OpenSsl {
     }
 
     /**
+     * s_client with {@code first} on its standard input, then, once its output shows {@code await} (s_client takes
+     * one read of its input as a command, so the two must not arrive together), {@code then}, with the input left
+     * open: the run ends when the server closes.
+     */
+    static Result converse(int port, List<String> options, String first, String await, String then) throws Exception {
+        Process p = launch(port, options, first);
+        try {
+            OutputStream in = p.getOutputStream();
+            StringBuilder seen = new StringBuilder();
+            java.util.concurrent.CompletableFuture<Void> awaited = new java.util.concurrent.CompletableFuture<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (InputStream o = p.getInputStream()) {
+                    for (int c; (c = o.read()) >= 0; ) {
+                        synchronized (seen) {
+                            seen.append((char) c);
+                            if (!awaited.isDone() && seen.indexOf(await) >= 0) awaited.complete(null);
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process is gone: what was seen is the result
+                }
+                awaited.complete(null);
+            });
+            awaited.get(20, TimeUnit.SECONDS);
+            in.write(then.getBytes(StandardCharsets.ISO_8859_1));
+            in.flush();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) throw new AssertionError("openssl " + options + " still running after 20 s: " + seen);
+            reader.join(10_000);
+            synchronized (seen) {
+                return new Result(p.exitValue(), seen.toString());
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
      * s_client with {@code input} on its standard input; with {@code closeInput} false the input stays open, so that
      * the run ends only when the server closes (or the 20 s bound passes, which then fails the calling test).
      */
     static Result run(int port, String input, boolean closeInput, List<String> options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port));
-        cmd.addAll(options);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = launch(port, options, input);
         try {
-            OutputStream in = p.getOutputStream();
-            in.write(input.getBytes(StandardCharsets.ISO_8859_1));
-            in.flush();
-            if (closeInput) in.close();
+            if (closeInput) p.getOutputStream().close();
             byte[][] out = new byte[1][];
             Thread reader = Thread.ofVirtual().start(() -> {
                 try (InputStream o = p.getInputStream()) {
@@ -86,5 +118,20 @@ final class OpenSsl {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** s_client started, {@code input} written to it. */
+    private static Process launch(int port, List<String> options, String input) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port));
+        cmd.addAll(options);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            p.getOutputStream().write(input.getBytes(StandardCharsets.ISO_8859_1));
+            p.getOutputStream().flush();
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return p;
     }
 }
