@@ -262,7 +262,6 @@ final class HttpConnection implements ConnectionHandler {
         // A body writer may read the request on its own thread: it must own its bytes before the writer starts.
         if (r.isStreamed()) p.retainRequest();
         if (!respond(c, req, r, start)) p.reset(); // else reset when the streamed body is done
-
     }
 
     /** A health check is answered here, on the loop, before any handler (Health): true when {@code req} was one. */
