@@ -87,6 +87,9 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
     }
 
     private void serve() throws IOException {
+        // Shutdown may have looked at the live set before this connection joined it: it would not close us, so look
+        // here (before the TLS handshake's blocking read, which would otherwise hold on until its deadline).
+        if (engine.isStopping()) return;
         if (rt.config.tcpNoDelay()) socket.setTcpNoDelay(true);
         if (socket instanceof javax.net.ssl.SSLSocket ssl) { // TLS: the handshake first, with its own deadline
             ssl.setSoTimeout((int) Math.min(rt.config.tls().handshakeTimeout().toMillis(), Integer.MAX_VALUE));
