@@ -161,6 +161,9 @@ class ShutdownTest {
         silent.connect(new InetSocketAddress("127.0.0.1", server.port()));
         silent.setSoTimeout(10_000);
         idle.add(silent);
+        // The kernel completes a connect before the server accepts it; one still in the accept queue when close()
+        // shuts the listener would be reset, which is not what this test is about.
+        assertThat(Harness.awaitConnectionCount(server, idle.size(), 10_000)).as("connections accepted").isEqualTo(idle.size());
         CompletableFuture<Void> closing = closeInBackground();
         for (Socket s : idle) {
             Harness.Received r = Harness.readToEnd(s);
