@@ -90,7 +90,10 @@ PEERS = {  # name -> main class and arguments after the port
     "netty": ("NettyPeer", ["epoll", "codec"]), "netty-raw": ("NettyPeer", ["epoll", "raw"]),
     "netty-nio": ("NettyPeer", ["nio", "codec"]), "vertx": ("VertxPeer", []), "undertow": ("UndertowPeer", []),
     "jdk": ("JdkPeer", ["single"]), "jdk-virtual": ("JdkPeer", ["virtual"]),
+    # what a Router costs: the library on epoll LT, one loop, with a few routes, against the bare handler
+    "router": ("JepollRouterPeer", ["router"]), "router-bare": ("JepollRouterPeer", ["bare"]),
 }
+BY_REQUEST_ONLY = ("router", "router-bare")  # in the main suite only when SERVERS names them
 TSV_HEADER = ("suite round server workload conns idle rps p50_us p99_us connect_err read_err write_err timeout_err "
               "non2xx requests seconds cpu_us_per_req rss_kb heap_kb note server_cpu_pct cpu0_pct cpu1_pct wrk_cpu_pct "
               "other_cpu0_pct other_cpu1_pct cpu0_all_pct cpu1_all_pct bytes mb_s alloc_b_per_req alloc_total_b_per_req").split()
@@ -238,7 +241,8 @@ class Bench(StaticSuite, GzipSuite):
         return m + [f"jepoll-{t}" for t in ("threads", "virtual") if t in self.transports]
 
     def all_servers(self):
-        return self.jepoll_models() + "netty netty-raw netty-nio vertx undertow jdk jdk-virtual nginx python".split()
+        names = self.jepoll_models() + "netty netty-raw netty-nio vertx undertow jdk jdk-virtual nginx python".split()
+        return names + list(BY_REQUEST_ONLY) if os.environ.get("SERVERS") else names
 
     def skipped_note(self):
         n = [f"jepoll-{t}" for t in ("threads", "virtual") if t not in self.transports]
