@@ -9,6 +9,9 @@
                       heap allocated per request (~12 min; also part of `full`)
   bench/run gzip      a 64 KiB JSON body gzipped per request (levels 1 and 6): jepoll against Netty's
                       HttpContentCompressor and nginx's gzip on (~5 min; not part of `full`)
+  bench/run tls       HTTPS: keep-alive hello c64, a 64 KiB file, full and resumed handshakes (a new TLS connection per
+                      request), idle TLS connections' heap; jepoll against Netty's SslHandler (JDK provider)
+                      and nginx (OpenSSL), an EC P-256 certificate made at run time (~6 min; not part of `full`)
   bench/run main|scaling|idle    one part of `full` (for working on it)
 
   bench/run quick --ref REF    also builds git REF (a commit, tag, branch, HEAD~3...) in a temporary
@@ -45,6 +48,10 @@ Static suite (bench/run static; SERVERS and WORKLOADS work there too):
   UNDERTOW_WORKERS  Undertow's worker threads (default 1)
   STATIC_STRACE=0   no untimed strace -c window (syscalls per request, round 1; STATIC_STRACE_WORKLOADS "1k 64m")
   STATIC_ALLOC=0    no allocation measurement; ALLOC_REPS runs per workload (default 3)
+TLS suite (bench/run tls; SERVERS and WORKLOADS work there too):
+  TLS_SERVERS       subset of: jepoll-lt netty-tls nginx (and jepoll-et)
+  TLS_WORKLOADS     subset of: tls-ka64 tls-64k tls-hs tls-resume
+  TLS_IDLE          idle TLS connections held for the heap figure (default 5000; 0: none)
 Gzip suite (bench/run gzip; SERVERS works there too):
   GZIP_SERVERS      subset of: jepoll-lt netty nginx (and jepoll-et)
   GZIP_LEVELS       deflate levels, one server process each (default "1 6")
@@ -70,8 +77,9 @@ from jepollbench.server import Server, ServerError, free_port, http_request  # n
 import report  # noqa: E402  (bench/tools/report.py)
 from static_suite import StaticSuite  # noqa: E402  (bench/tools/static_suite.py)
 from gzip_suite import GzipSuite  # noqa: E402  (bench/tools/gzip_suite.py)
+from tls_suite import TlsSuite  # noqa: E402  (bench/tools/tls_suite.py)
 
-MODES = ("quick", "full", "jmh", "main", "scaling", "idle", "static", "gzip")
+MODES = ("quick", "full", "jmh", "main", "scaling", "idle", "static", "gzip", "tls")
 SERVER_CPU, CLIENT_CPU = 0, 1
 DEFAULT_JVM_OPTS = ("-Xms1g -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED "
                     "--sun-misc-unsafe-memory-access=allow")
@@ -118,7 +126,7 @@ def secs(v):
     return int(v) if float(v).is_integer() else v
 
 
-class Bench(StaticSuite, GzipSuite):
+class Bench(StaticSuite, GzipSuite, TlsSuite):
     model_args = MODEL_ARGS
 
     def __init__(self, mode, refs):
@@ -292,6 +300,8 @@ class Bench(StaticSuite, GzipSuite):
             return self.static_cmd(name, port)
         if phase.startswith("gzip"):
             return self.gzip_cmd(name, int(phase[4:]), port)
+        if phase == "tls":
+            return self.tls_cmd(name, port)
         if name in self.ref_servers:
             j, model, extra = self.ref_servers[name]
             return j.command("--host", "127.0.0.1", "--port", str(port), "--loops", "1", *extra, *MODEL_ARGS[model])
@@ -320,7 +330,8 @@ class Bench(StaticSuite, GzipSuite):
         self.wait_quiet(env_num("QUIET_WAIT", 8))
         port = free_port()
         cmd = self.server_cmd(name, phase, port)
-        s = Server(name, cmd, port, cpu=SERVER_CPU, log_path=os.path.join(self.logs, f"{name}-{phase}-{port}.log"))
+        s = Server(name, cmd, port, cpu=SERVER_CPU, log_path=os.path.join(self.logs, f"{name}-{phase}-{port}.log"),
+                   tls=phase == "tls")
         try:
             s.start(timeout=20)
         except ServerError as e:
@@ -339,7 +350,7 @@ class Bench(StaticSuite, GzipSuite):
 
     def verify(self, name, phase, port):
         """Checks the answers this phase will be measured on (the static suite checks its own: check_static)."""
-        if phase == "static" or phase.startswith("gzip"):
+        if phase in ("static", "tls") or phase.startswith("gzip"):
             return True
         try:
             if phase != "lib":
@@ -380,7 +391,7 @@ class Bench(StaticSuite, GzipSuite):
     def run_wrk(self, conns, seconds, mode_args, port=None, path="/", headers=()):
         return wrk.run(port or self.server.port, conns, secs(seconds), log=self.wrk_log, cpu=CLIENT_CPU,
                        script=os.path.join(BENCH, "wrk", "workload.lua"), script_args=mode_args, path=path,
-                       headers=headers)
+                       headers=headers, scheme="https" if self.server is not None and self.server.tls else "http")
 
     def row(self, **kw):
         with open(self.tsv, "a") as f:
@@ -486,12 +497,14 @@ class Bench(StaticSuite, GzipSuite):
                 self.say(f"  {name} c{n}: rss {rss} KiB, live heap {heap if heap is not None else 'n/a'} KiB")
             self.stop_server()
 
-    def start_holder(self, n):
-        """holder.py pinned to CPU 1 holding n idle connections; (held, failed, seconds) once all are settled."""
+    def start_holder(self, n, tls=False):
+        """holder.py pinned to CPU 1 holding n idle connections (TLS ones with tls); (held, failed, seconds) once all
+        are settled."""
         out = os.path.join(self.work, "holder.out")
         f = open(out, "w")
         self.holder = subprocess.Popen(["taskset", "-c", str(CLIENT_CPU), sys.executable, "-u",
-                                        os.path.join(HERE, "holder.py"), str(self.server.port), str(n)],
+                                        os.path.join(HERE, "holder.py"), str(self.server.port), str(n)]
+                                       + (["--tls"] if tls else []),
                                        stdout=f, stderr=subprocess.STDOUT)
         f.close()
         for _ in range(900):
@@ -588,6 +601,8 @@ class Bench(StaticSuite, GzipSuite):
                     ("static_conns", f"{self.static_conns} (64m: {self.static_big_conns})"),
                     ("static_files", f"{self.static_root}: 1k.bin 1024 B, 64k.bin 65536 B, 64m.bin 67108864 B (random bytes)"),
                     ("undertow_workers", self.undertow_workers)]
+        if self.mode == "tls":
+            env += self.tls_environment()
         if self.mode == "gzip":
             env += [("gzip_servers", " ".join(self.gzip_servers)), ("gzip_levels", " ".join(map(str, self.gzip_levels))),
                     ("gzip_conns", self.gzip_conns), ("gzip_file", f"{self.gzip_file}: {len(self.gzip_body)} B of JSON")]
@@ -612,7 +627,7 @@ class Bench(StaticSuite, GzipSuite):
             self.rounds, self.measure_s, self.warmup = int(env_num("ROUNDS", 3)), env_num("MEASURE", 5), env_num("WARMUP", 5)
             self.servers_main = self.subset("jepoll-lt jepoll-et jepoll-nio netty nginx".split())
             self.workloads_main = self.subset(QUICK_WORKLOADS, "WORKLOADS")
-        elif m in ("full", "main", "scaling", "idle", "static", "gzip"):
+        elif m in ("full", "main", "scaling", "idle", "static", "gzip", "tls"):
             # The JIT shares CPU 0 with the server: Netty needs about 4 s of load to reach its steady state.
             self.rounds, self.measure_s, self.warmup = int(env_num("ROUNDS", 3)), env_num("MEASURE", 3), env_num("WARMUP", 4)
             self.servers_main = self.subset(self.all_servers())
@@ -621,8 +636,8 @@ class Bench(StaticSuite, GzipSuite):
             # `full` near 30 minutes on 2 CPUs (35 min with them, measured 2026-11-26).
             if m == "full" and not os.environ.get("SERVERS"):
                 self.servers_main = [s for s in self.servers_main if s not in ("jepoll-threads", "jepoll-virtual")]
-            self.workloads_main = self.subset(MAIN_WORKLOADS, "WORKLOADS") if m not in ("static", "gzip") else []
-            if m in ("static", "gzip"):
+            self.workloads_main = self.subset(MAIN_WORKLOADS, "WORKLOADS") if m not in ("static", "gzip", "tls") else []
+            if m in ("static", "gzip", "tls"):
                 self.servers_main = []
         else:
             self.rounds, self.measure_s, self.warmup = 0, 0, 0
@@ -642,6 +657,11 @@ class Bench(StaticSuite, GzipSuite):
         if m == "gzip":
             try:
                 self.gzip_knobs()
+            except RuntimeError as e:
+                raise Fatal(str(e))
+        if m == "tls":
+            try:
+                self.tls_knobs()
             except RuntimeError as e:
                 raise Fatal(str(e))
 
@@ -691,6 +711,8 @@ class Bench(StaticSuite, GzipSuite):
             self.suite_static()
         elif m == "gzip":
             self.suite_gzip()
+        elif m == "tls":
+            self.suite_tls()
         if m in ("full", "jmh"):
             self.suite_jmh(self.prefix + "-jmh.json")
         self.say("writing the report")
@@ -700,7 +722,7 @@ class Bench(StaticSuite, GzipSuite):
             raise Fatal(f"report failed ({e!r}); the rows are in {self.tsv}: bench/tools/report.py {self.prefix}")
         took = int(time.monotonic() - self.t_start)
         self.say(f"done in {took // 60} min {took % 60} s: {md}")
-        failed = getattr(self, "static_failed", []) + getattr(self, "gzip_failed", [])
+        failed = getattr(self, "static_failed", []) + getattr(self, "gzip_failed", []) + getattr(self, "tls_failed", [])
         if failed:
             for f in failed:
                 self.say(f"CHECK FAILED {f}")
@@ -715,7 +737,7 @@ class Bench(StaticSuite, GzipSuite):
 
 def main():
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 usage="bench/run [quick|full|jmh|main|scaling|idle|static|gzip] [--ref GIT-REF]...")
+                                 usage="bench/run [quick|full|jmh|main|scaling|idle|static|gzip|tls] [--ref GIT-REF]...")
     ap.add_argument("mode", nargs="?", default="quick", help=argparse.SUPPRESS)
     ap.add_argument("--ref", action="append", default=[], metavar="GIT-REF",
                     help="also measure the jepoll jar of this git ref, side by side (repeatable; or REF=...)")

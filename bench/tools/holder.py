@@ -6,13 +6,17 @@ overflows), sends one GET / on each, reads the whole response, then leaves them 
 "ready HELD FAILED SECONDS" on one line once all are settled, then holds them until SIGTERM
 or SIGINT, counting any the server closes; on exit prints "closed-by-server K".
 
-Usage: holder.py PORT N [HOST]
+With --tls each connection shakes hands first (TLS 1.3 or 1.2, any certificate: the bench's own), then sends
+its request inside TLS, and stays idle with its session open.
+
+Usage: holder.py PORT N [HOST] [--tls]
 """
 import errno
 import resource
 import select
 import signal
 import socket
+import ssl
 import sys
 import time
 
@@ -20,8 +24,15 @@ WINDOW = 256
 
 
 def main():
-    port, total = int(sys.argv[1]), int(sys.argv[2])
-    host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
+    tls = "--tls" in sys.argv
+    argv = [a for a in sys.argv if a != "--tls"]
+    port, total = int(argv[1]), int(argv[2])
+    host = argv[3] if len(argv) > 3 else "127.0.0.1"
+    ctx = None
+    if tls:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     request = b"GET / HTTP/1.1\r\nHost: %s:%d\r\n\r\n" % (host.encode(), port)
@@ -78,13 +89,27 @@ def main():
                 if events & (select.EPOLLERR | select.EPOLLHUP):
                     settle(fd, False)
                     continue
+                if tls and not isinstance(s, ssl.SSLSocket):
+                    s = socks[fd] = ctx.wrap_socket(s, server_hostname="localhost", do_handshake_on_connect=False)
+                if isinstance(s, ssl.SSLSocket):
+                    try:
+                        s.do_handshake()
+                    except ssl.SSLWantReadError:
+                        ep.modify(fd, select.EPOLLIN)
+                        continue
+                    except ssl.SSLWantWriteError:
+                        ep.modify(fd, select.EPOLLOUT)
+                        continue
+                    except OSError:
+                        settle(fd, False)
+                        continue
                 s.send(request)  # 40 bytes into an empty socket buffer: all of it
                 got[fd] = b""
                 ep.modify(fd, select.EPOLLIN)
                 continue
             try:
                 chunk = s.recv(65536)
-            except BlockingIOError:
+            except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
                 continue
             except OSError:
                 chunk = b""

@@ -194,6 +194,10 @@ def write(prefix):
     if gz:
         import gzip_report  # bench/tools/gzip_report.py (it imports this module's helpers)
         md += gzip_report.section(prefix, gz)
+    tls = [r for r in rows if r["suite"].startswith("tls")]
+    if tls:
+        import tls_report  # bench/tools/tls_report.py (it imports this module's helpers)
+        md += tls_report.section(prefix, tls)
     jmh_path = prefix + "-jmh.json"
     if os.path.exists(jmh_path):
         md += jmh_section(jmh_path)

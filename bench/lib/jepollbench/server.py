@@ -7,13 +7,15 @@
 
 The command runs as `taskset -c CPU command...`: taskset execs the command, so when the command
 execs too (./jepoll execs java), s.pid is the server process itself. Readiness: a TCP connection
-to 127.0.0.1:port is accepted and answers an HTTP request (any status).
+to 127.0.0.1:port is accepted and answers an HTTP request (any status); over TLS with tls=True
+(the certificate is not checked: it is the bench's own).
 """
 import http.client
 import os
 import resource
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -50,10 +52,19 @@ def http_status(port, path="/", timeout=5.0):
         return type(e).__name__
 
 
-def answers(port, timeout=1.0, host="127.0.0.1"):
+def client_tls():
+    """A TLS client context that accepts any certificate: the bench talks to its own servers on the loopback."""
+    c = ssl.create_default_context()
+    c.check_hostname = False
+    c.verify_mode = ssl.CERT_NONE
+    return c
+
+
+def answers(port, timeout=1.0, host="127.0.0.1", tls=False):
     """True when the port accepts a connection and answers a GET / with any HTTP status line."""
     try:
-        with socket.create_connection((host, port), timeout=timeout) as s:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            s = client_tls().wrap_socket(raw, server_hostname="localhost") if tls else raw
             s.sendall(b"GET / HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n\r\n" % (host.encode(), port))
             return s.recv(16).startswith(b"HTTP/")
     except OSError:
@@ -61,8 +72,8 @@ def answers(port, timeout=1.0, host="127.0.0.1"):
 
 
 class Server:
-    def __init__(self, name, cmd, port, cpu=0, log_path=None, ulimit_n=None, env=None, cwd=None):
-        self.name, self.cmd, self.port, self.cpu = name, list(cmd), port, cpu
+    def __init__(self, name, cmd, port, cpu=0, log_path=None, ulimit_n=None, env=None, cwd=None, tls=False):
+        self.name, self.cmd, self.port, self.cpu, self.tls = name, list(cmd), port, cpu, tls
         self.ulimit_n, self.env, self.cwd = ulimit_n, env, cwd
         self.own_log = log_path is None
         self.log_path = log_path or tempfile.mkstemp(prefix=f"{name}-", suffix=".log")[1]
@@ -85,7 +96,7 @@ class Server:
                                          preexec_fn=self._limits if self.ulimit_n else None)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if answers(self.port):
+            if answers(self.port, tls=self.tls):
                 return self
             if self.proc.poll() is not None:
                 self.exit_code = self.proc.returncode

@@ -92,8 +92,10 @@ def parse(text):
 
 
 def command(port, conns, seconds, cpu=1, threads=1, timeout="10s", latency=True, script=None, script_args=(),
-            path="/", host="127.0.0.1", headers=()):
-    """headers: "Name: value" strings, each a -H (with a script, wrk keeps its static request: no Lua per request)."""
+            path="/", host="127.0.0.1", headers=(), scheme="http"):
+    """headers: "Name: value" strings, each a -H (with a script, wrk keeps its static request: no Lua per request);
+    scheme https: wrk's OpenSSL client (it checks no certificate and resumes no session: each connection is a full
+    handshake)."""
     cmd = (["taskset", "-c", str(cpu)] if cpu is not None else []) + ["wrk", f"-t{threads}", f"-c{conns}",
                                                                       f"-d{seconds}s", "--timeout", timeout]
     for h in headers:
@@ -102,7 +104,7 @@ def command(port, conns, seconds, cpu=1, threads=1, timeout="10s", latency=True,
         cmd.append("--latency")
     if script:
         cmd += ["-s", script]
-    cmd.append(f"http://{host}:{port}{path}")
+    cmd.append(f"{scheme}://{host}:{port}{path}")
     if script_args:
         cmd += ["--"] + [str(a) for a in script_args]
     return cmd

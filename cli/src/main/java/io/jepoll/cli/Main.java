@@ -104,6 +104,7 @@ public final class Main {
             if (t.write() != null) b.writeTimeout(t.write());
             if (t.shutdownGrace() != null) b.shutdownGrace(t.shutdownGrace());
             if (o.tls() != null) b.tls(tls = Https.context(o.tls()));
+            if (o.redirectHttp() >= 0) b.redirectHttp(o.redirectHttp());
             server = b.start();
             started.set(server);
         } catch (java.io.IOException e) { // a TLS file (a BindException is an IOException too)
@@ -141,6 +142,7 @@ public final class Main {
                 } + ")");
         if (passed > 0) out.println("jepoll: serving " + (passed == 1 ? "the socket" : passed + " sockets")
                 + " passed by socket activation (LISTEN_FDS), not --host/--port");
+        if (server.redirectPort() >= 0) out.println("jepoll: redirecting http://" + host + ":" + server.redirectPort() + "/ to https (308)");
         if (scrape != null) out.println("jepoll: metrics on http://" + hostOf(scrape.config().address()) + ":" + scrape.port() + MetricsEndpoint.PATH);
         if (trace != null) trace.header(); // the columns, under the banner
         out.flush();

@@ -24,7 +24,7 @@ final class OptionParser {
             "--max-request-line", "--max-header-size", "--max-headers", "--max-body-size", "--max-connections",
             "--idle-timeout", "--header-timeout", "--body-timeout", "--write-timeout", "--shutdown-grace",
             "--health-path", "--drain",
-            "--tls-cert", "--tls-key", "--tls-keystore", "--tls-password-file", "--tls-client-ca");
+            "--tls-cert", "--tls-key", "--tls-keystore", "--tls-password-file", "--tls-client-ca", "--redirect-http");
 
     static Options parse(String... args) throws UsageException {
         Options d = Options.defaults();
@@ -46,7 +46,7 @@ final class OptionParser {
         Duration drain = d.drain();
         boolean gzip = false;
         Integer gzipMinSize = null, gzipLevel = null;
-        int metricsPort = -1;
+        int metricsPort = -1, redirectHttp = -1;
         String metricsHost = null;
         TlsFlags tls = new TlsFlags();
 
@@ -137,6 +137,7 @@ final class OptionParser {
                 case "--body-timeout" -> body = duration(name, value);
                 case "--write-timeout" -> write = duration(name, value);
                 case "--shutdown-grace" -> grace = duration(name, value);
+                case "--redirect-http" -> redirectHttp = (int) number(name, value, 0, 65535);
                 case "--tls-cert", "--tls-key", "--tls-keystore", "--tls-password-file", "--tls-client-ca" -> tls.add(name, value);
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown option " + name + " (see --help)"
@@ -176,9 +177,13 @@ final class OptionParser {
         if (metricsHost != null && metricsPort < 0) throw new UsageException("--metrics-host needs --metrics-port");
         Options.MetricsPort metrics = metricsPort < 0 ? null
                 : new Options.MetricsPort(metricsHost == null ? Options.MetricsPort.DEFAULT_HOST : metricsHost, metricsPort);
+        Options.Tls https = tls.options();
+        if (redirectHttp >= 0 && https == null) {
+            throw new UsageException("--redirect-http sends clients to https: it needs --tls-cert and --tls-key, or --tls-keystore");
+        }
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
                 maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile,
-                healthPath, drain, compression, metrics, tls.options());
+                healthPath, drain, compression, metrics, https, redirectHttp);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

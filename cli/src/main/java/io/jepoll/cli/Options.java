@@ -10,13 +10,13 @@ import java.time.Duration;
 /**
  * The command line, parsed. Defaults reproduce the tutorial: Hello, world! on 0.0.0.0:8080.
  * A null timeout or a zero {@code maxConnections} means "the library's default"; a null
- * {@code compression} means off.
+ * {@code compression} means off; a {@code redirectHttp} of -1 means no plain listener.
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
                int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol,
                LogFile accessLog, String healthPath, Duration drain, io.jepoll.http.Compression compression,
-               MetricsPort metrics, Tls tls) {
+               MetricsPort metrics, Tls tls, int redirectHttp) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -46,7 +46,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null, null, null);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null, null, null, -1);
     }
 
     static final String USAGE = """
@@ -108,6 +108,8 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --tls-keystore FILE     a PKCS#12 keystore instead (every key entry in it)
               --tls-password-file F   the keystore's password: the first line of F
               --tls-client-ca FILE    require client certificates issued by these CAs (PEM)
+              --redirect-http PORT    also listen on PORT in plaintext and answer every request with
+                                      308 to https://HOST/same-target (HOST from the Host field)
 
             Timeouts (durations: 10s, 500ms, 2m; a bare number is seconds):
               --idle-timeout D        keep-alive connection with no request (default 60s)

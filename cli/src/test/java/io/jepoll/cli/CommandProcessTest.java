@@ -496,6 +496,24 @@ class CommandProcessTest {
         stopsGracefully(r.process());
     }
 
+    /** --redirect-http: a plain listener of its own, announced under the banner, answering 308 to the HTTPS port. */
+    @Test
+    void redirectHttpAnswers308ToTheHttpsPort() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jepoll-redirect");
+        org.junit.jupiter.api.Assumptions.assumeTrue(selfSigned(dir, "redirect"), "openssl is not installed");
+        Running r = start("--tls-cert", dir.resolve("cert.pem").toString(), "--tls-key", dir.resolve("key.pem").toString(),
+                "--redirect-http", "0");
+        String line = r.output().poll(10, TimeUnit.SECONDS);
+        Matcher m = line == null ? null : Pattern.compile("^jepoll: redirecting http://127\\.0\\.0\\.1:(\\d+)/ to https \\(308\\)$").matcher(line);
+        assertThat(m != null && m.find()).as("the redirect line, got: " + line).isTrue();
+        try (HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()) {
+            HttpResponse<String> resp = client.send(request(Integer.parseInt(m.group(1)), "/a?b=c").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(resp.statusCode()).isEqualTo(308);
+            assertThat(resp.headers().firstValue("Location")).hasValue("https://127.0.0.1:" + r.port() + "/a?b=c");
+        }
+        stopsGracefully(r.process());
+    }
+
     /** The README's command: an EC P-256 certificate for localhost and 127.0.0.1; false when openssl is absent. */
     private static boolean selfSigned(java.nio.file.Path dir, String name) throws Exception {
         Process p;

@@ -38,7 +38,7 @@ class OptionParserTest {
                 "--proxy-protocol", "--health-path", "/healthz", "--drain=2s");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
                 Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true,
-                null, "/healthz", Duration.ofSeconds(2), null, null, null));
+                null, "/healthz", Duration.ofSeconds(2), null, null, null, -1));
     }
 
     @Test

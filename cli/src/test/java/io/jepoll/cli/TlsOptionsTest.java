@@ -21,6 +21,8 @@ class TlsOptionsTest {
         assertThat(o.tls()).isEqualTo(new Options.Tls(List.of(Path.of("a.pem"), Path.of("b.pem")), List.of(Path.of("a.key"), Path.of("b.key")),
                 Path.of("s.p12"), Path.of("pw"), Path.of("ca.pem")));
         assertThat(OptionParser.parse().tls()).as("plaintext unless asked").isNull();
+        assertThat(o.redirectHttp()).as("no plain listener unless asked").isEqualTo(-1);
+        assertThat(OptionParser.parse("--tls-keystore", "s.p12", "--tls-password-file", "pw", "--redirect-http=8080").redirectHttp()).isEqualTo(8080);
     }
 
     @ParameterizedTest
@@ -32,6 +34,9 @@ class TlsOptionsTest {
             "--tls-client-ca,ca.pem                             | --tls-client-ca needs a server certificate: --tls-cert and --tls-key, or --tls-keystore",
             "--tls-keystore,a,--tls-keystore,b                  | --tls-keystore is given twice",
             "--tls-cert=                                        | --tls-cert needs a file",
+            "--redirect-http,80                                 | --redirect-http sends clients to https: it needs --tls-cert and --tls-key, or --tls-keystore",
+            "--tls-cert,a,--tls-key,b,--redirect-http,70000     | --redirect-http must be between 0 and 65535, not 70000",
+            "--tls-cert,a,--tls-key,b,--redirect-http           | --redirect-http needs a value (see --help)",
     })
     void inconsistentFlagsAreOneLine(String args, String message) {
         assertThatThrownBy(() -> OptionParser.parse(args.split(","))).hasMessage(message);
@@ -52,6 +57,6 @@ class TlsOptionsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(Main.run(new String[]{"--help"}, new PrintStream(out), System.err)).isZero();
         assertThat(out.toString()).contains("--tls-cert FILE", "--tls-key FILE", "--tls-keystore FILE", "--tls-password-file F",
-                "--tls-client-ca FILE", "SIGHUP");
+                "--tls-client-ca FILE", "SIGHUP", "--redirect-http PORT");
     }
 }

@@ -49,7 +49,7 @@ public final class Connection extends IoHandle {
     }
 
     private final EventLoop loop;
-    private final Socket socket;          // what is read and written: the kernel's socket, or TLS over it
+    private Socket socket;                // what is read and written: the kernel's socket, or TLS over it (startTls)
     private final Socket polled;          // what the poller watches: the kernel's socket
     private ConnectionHandler handler;
     private State state = State.OPEN;
@@ -81,6 +81,34 @@ public final class Connection extends IoHandle {
      * @param next the handler that takes over
      */
     public void handOver(ConnectionHandler next) { this.handler = java.util.Objects.requireNonNull(next, "next"); }
+
+    /**
+     * Starts TLS on this plaintext connection: from now on its bytes are read and written through an engine of
+     * {@code tls} (as the context is now), the client's handshake first, within the context's handshake timeout
+     * (which replaces the deadline set before; {@link ConnectionHandler#onSecured} tells when it is done). For a
+     * protocol that begins with a plaintext preamble read by a handler of its own: a PROXY protocol header before
+     * the TLS bytes, as a load balancer sends it. Call it from that handler's {@link ConnectionHandler#onRead}, with
+     * what followed the preamble in that read.
+     *
+     * @param tls    the certificates and settings
+     * @param buf    the read's bytes; those in {@code [off, off+len)} are the start of the handshake, copied
+     * @param off    where they start
+     * @param len    how many (0 when the preamble ended the read)
+     * @throws IllegalStateException when the connection speaks TLS already, is closing, or has output not sent yet
+     */
+    public void startTls(io.jepoll.tls.TlsContext tls, byte[] buf, int off, int len) {
+        if (socket instanceof TlsSocket || state != State.OPEN || queue != null || (loop.scratchOwner == this && !loop.scratch.isEmpty())) {
+            throw new IllegalStateException("TLS can start only on an open plaintext connection with nothing left to send");
+        }
+        socket = new TlsSocket(socket, tls.newEngine(), loop, tls.handshakeExecutor(), buf, off, len);
+        socket.setNoDelay(true); // as at accept: a session ticket and the first response are small sends
+        setTimeout(tls.handshakeTimeout().toMillis());
+        if (loop.trace != null) loop.trace.note(loop.index(), socket.id(), "TLS starts after the preamble (" + len + " bytes of it read)");
+        if (len > 0) { // the engine looks at them now: they may be all the client sends (or not TLS at all)
+            readReady = true;
+            loop.readLater(this);
+        }
+    }
 
     /** {@return the loop that owns this connection: its thread is the only one that may touch it} */
     public EventLoop loop() { return loop; }

@@ -77,6 +77,18 @@ final class TlsSocket extends Socket {
     private boolean kernelDry;        // the last read saw the kernel run out (a short read, EAGAIN, EOF)
 
     TlsSocket(Socket inner, SSLEngine engine, EventLoop loop, Executor tasks) {
+        this(inner, engine, loop, tasks, null, 0, 0);
+    }
+
+    /**
+     * As a TLS connection from its first byte, except that {@code first[off, off+len)}, read from {@code inner}
+     * already (behind a plaintext preamble), are the start of the client's handshake.
+     */
+    TlsSocket(Socket inner, SSLEngine engine, EventLoop loop, Executor tasks, byte[] first, int off, int len) {
+        if (len > 0) {
+            savedIn = ByteBuffer.wrap(java.util.Arrays.copyOfRange(first, off, off + len));
+            handshakeInput = len;
+        }
         this.inner = inner;
         this.engine = engine;
         this.loop = loop;

@@ -31,7 +31,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 final class BlockingConnection implements Runnable, Request.AddressSource {
     private final HttpRuntime rt;
-    private final Socket socket;
+    private volatile Socket socket;  // what is read and written: raw, or TLS over it (layered after a PROXY header)
     private final Socket raw;        // the TCP socket under a TLS one (or the socket itself)
     private volatile boolean secured; // TLS: the handshake is done; before it, a close sends nothing (no alerts)
     private final BlockingEngine engine;
@@ -90,8 +90,22 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
         // Shutdown may have looked at the live set before this connection joined it: it would not close us, so look
         // here (before the TLS handshake's blocking read, which would otherwise hold on until its deadline).
         if (engine.isStopping()) return;
+        byte[] buf = new byte[16 * 1024];
+        peer = (InetSocketAddress) raw.getRemoteSocketAddress();
+        int pending = 0; // bytes that arrived with the PROXY header, at the start of buf
+        if (rt.config.proxyProtocol()) { // in clear, before TLS if any (as a balancer sends it)
+            Preamble proxy = readProxyHeader(raw.getInputStream(), buf);
+            if (proxy == null) return; // not the protocol, or too slow: closed without an answer
+            if (proxy.client() != null) peer = proxy.client();
+            pending = proxy.rest();
+            if (rt.config.tls() != null) { // those bytes are the start of the client's handshake
+                socket = BlockingEngine.secure(raw, rt.config.tls(), new java.io.ByteArrayInputStream(buf, 0, pending));
+                pending = 0;
+            }
+        }
         if (rt.config.tcpNoDelay()) socket.setTcpNoDelay(true);
         if (socket instanceof javax.net.ssl.SSLSocket ssl) { // TLS: the handshake first, with its own deadline
+            if (engine.isStopping()) return; // closeIfIdle may have closed raw before socket was the TLS one
             ssl.setSoTimeout((int) Math.min(rt.config.tls().handshakeTimeout().toMillis(), Integer.MAX_VALUE));
             ssl.startHandshake();
             secured = true;
@@ -100,15 +114,6 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
         OutputStream os = socket.getOutputStream();
         RequestParser parser = new RequestParser(rt.config.limits());
         OutputBuffer out = new OutputBuffer(4096);
-        byte[] buf = new byte[16 * 1024];
-        peer = (InetSocketAddress) socket.getRemoteSocketAddress();
-        int pending = 0; // HTTP bytes that arrived with the PROXY header, at the start of buf
-        if (rt.config.proxyProtocol()) {
-            Preamble proxy = readProxyHeader(in, buf);
-            if (proxy == null) return; // not the protocol, or too slow: closed without an answer
-            if (proxy.client() != null) peer = proxy.client();
-            pending = proxy.rest();
-        }
         boolean inBody = false;
         long headDeadline = 0;
         while (true) {
@@ -167,8 +172,9 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
     private record Preamble(InetSocketAddress client, int rest) {}
 
     /**
-     * Reads the PROXY header within the header timeout, from the accept; the bytes read after it are moved to the
-     * start of {@code buf}. Null when the peer sent no valid header in time.
+     * Reads the PROXY header from the TCP socket within the header timeout, from the accept; the bytes read after it
+     * (HTTP, or the start of the TLS handshake) are moved to the start of {@code buf}. Null when the peer sent no
+     * valid header in time.
      */
     private Preamble readProxyHeader(InputStream in, byte[] buf) throws IOException {
         ProxyHeaderParser p = new ProxyHeaderParser();
@@ -176,7 +182,7 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
         while (true) {
             long left = deadline - System.nanoTime() / 1_000_000;
             if (left <= 0) return null;
-            socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+            raw.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
             int n;
             try {
                 n = in.read(buf);

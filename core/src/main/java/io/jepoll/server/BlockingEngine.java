@@ -92,9 +92,9 @@ final class BlockingEngine implements Engine {
             accepted.increment();
             if (rt.connectionEvents != null) rt.connectionEvents.opened((InetSocketAddress) s.getRemoteSocketAddress());
             Socket raw = s;
-            if (rt.config.tls() != null) {
+            if (rt.config.tls() != null && !rt.config.proxyProtocol()) { // with a PROXY header first, the connection starts TLS after it
                 try {
-                    s = secure(raw, rt.config.tls());
+                    s = secure(raw, rt.config.tls(), null);
                 } catch (IOException | RuntimeException e) {
                     closeQuietly(raw);
                     slots.release();
@@ -110,10 +110,11 @@ final class BlockingEngine implements Engine {
     /**
      * The JDK's SSLSocket layered over the accepted socket, in server mode, from the context as
      * it is now (a reload applies to the next accept). Its handshake runs inside the first read,
-     * on the connection's own thread, bounded by that read's timeout.
+     * on the connection's own thread, bounded by that read's timeout. {@code consumed}: bytes of
+     * the handshake read from {@code s} already (behind a PROXY header), or null.
      */
-    private static Socket secure(Socket s, io.jepoll.tls.TlsContext tls) throws IOException {
-        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.sslContext().getSocketFactory().createSocket(s, null, true);
+    static Socket secure(Socket s, io.jepoll.tls.TlsContext tls, java.io.InputStream consumed) throws IOException {
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.sslContext().getSocketFactory().createSocket(s, consumed, true);
         ssl.setUseClientMode(false);
         ssl.setSSLParameters(tls.parameters());
         ssl.setTcpNoDelay(true); // as on the loops: a session ticket and the response are separate small sends

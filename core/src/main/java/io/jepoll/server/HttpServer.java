@@ -37,9 +37,11 @@ public final class HttpServer implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1); // close() began: a drain ends
     private final Health health;
+    private final HttpServer redirect; // the plain listener answering 308 to https (redirectHttp); null when none
     private volatile boolean closed;
 
-    private HttpServer(ServerConfig config, Handler handler, AccessLog accessLog, boolean metricsOn) throws BindException {
+    private HttpServer(ServerConfig config, Handler handler, AccessLog accessLog, boolean metricsOn, int redirectPort)
+            throws BindException {
         this.config = config;
         this.accessLog = accessLog;
         this.metrics = metricsOn ? new ServerMetrics(config.transport().isEventDriven() ? config.loops() : 0) : null;
@@ -57,6 +59,24 @@ public final class HttpServer implements AutoCloseable {
             throw e;
         }
         runtime.engine = engine;
+        try {
+            this.redirect = redirectPort < 0 ? null : redirectListener(config, redirectPort, port());
+        } catch (BindException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * The plain listener of {@link Builder#redirectHttp(int)}: the same address, transport, limits, timeouts and PROXY
+     * protocol as this server, one loop, and a handler that only redirects.
+     */
+    private static HttpServer redirectListener(ServerConfig c, int port, int httpsPort) throws BindException {
+        LoopConfig plain = c.loop().toBuilder().tls(null).build();
+        ServerConfig rc = new ServerConfig(new InetSocketAddress(c.address().getAddress(), port), c.transport(), 1, plain,
+                c.limits(), false, c.idleTimeout(), c.headerTimeout(), c.bodyTimeout(), c.writeTimeout(), c.shutdownGrace(),
+                c.proxyProtocol(), List.of(), null, null);
+        return new HttpServer(rc, new HttpsRedirect(httpsPort), null, false, -1);
     }
 
     /** {@return a builder with every default; give it a handler, then {@link Builder#start()}} */
@@ -67,6 +87,13 @@ public final class HttpServer implements AutoCloseable {
 
     /** {@return the bound address and port; for passed sockets, the first one's} */
     public InetSocketAddress address() { return engine.localAddress(); }
+
+    /**
+     * The port of the plain listener that redirects to this server ({@link Builder#redirectHttp(int)}).
+     *
+     * @return its bound port (the real one when asked for port 0), or -1 when there is none
+     */
+    public int redirectPort() { return redirect == null ? -1 : redirect.port(); }
 
     /** {@return the settings this server was built with} */
     public ServerConfig config() { return config; }
@@ -160,6 +187,7 @@ public final class HttpServer implements AutoCloseable {
         }
         runtime.closeDeflaters(); // after the writers: one still running ends its deflater when it gives it back
         if (accessLog != null) accessLog.close();
+        if (redirect != null) redirect.close();
         stopped.countDown();
     }
 
@@ -196,6 +224,7 @@ public final class HttpServer implements AutoCloseable {
         private String healthPath;
         private io.jepoll.http.Compression compression;
         private boolean metrics;
+        private int redirectPort = -1;
 
         private Builder() {}
 
@@ -459,6 +488,23 @@ public final class HttpServer implements AutoCloseable {
         public Builder metrics(boolean on) { this.metrics = on; return this; }
 
         /**
+         * Also listens on {@code port} in plaintext (same host, transport, limits, timeouts and PROXY protocol setting),
+         * answering every request with 308 Permanent Redirect to {@code https://HOST[:tlsport]/same-target}: HOST is
+         * the request's Host without its port, the port this server's (left out when 443), and the target the
+         * request's path and query. A request without a valid Host gets 400. Needs {@link #tls}; the listener starts
+         * and stops with the server ({@link HttpServer#redirectPort()} tells its port). Default: none (-1).
+         *
+         * @param port 0 to 65535 (0: a free one), or -1 for none
+         * @return this builder
+         * @throws IllegalArgumentException when port is out of that range
+         */
+        public Builder redirectHttp(int port) {
+            if (port < -1 || port > 65535) throw new IllegalArgumentException("redirect port out of range: " + port);
+            this.redirectPort = port;
+            return this;
+        }
+
+        /**
          * The settings as {@link #start()} would use them, without starting (socket activation's descriptors
          * included, but not taken).
          *
@@ -495,8 +541,9 @@ public final class HttpServer implements AutoCloseable {
         public HttpServer start() throws BindException {
             if (handler == null) throw new IllegalStateException("a handler is required");
             ServerConfig c = config();
+            if (redirectPort >= 0 && c.tls() == null) throw new IllegalArgumentException("redirectHttp needs tls: it sends clients to https");
             if (c.listenFds().size() > listenFds.size()) SocketActivation.take(); // no other server takes them again
-            return new HttpServer(c, handler, accessLog, metrics);
+            return new HttpServer(c, handler, accessLog, metrics, redirectPort);
         }
     }
 }

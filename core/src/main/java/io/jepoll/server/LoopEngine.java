@@ -21,6 +21,8 @@ final class LoopEngine implements Engine {
         Protocol http = config.proxyProtocol() ? c -> new ProxyHeaderReader(rt, c) : c -> new HttpConnection(rt, c);
         // JFR's connection events, when on, are told by the loops themselves: they see every accept and close.
         LoopConfig loop = rt.connectionEvents == null ? config.loop() : config.loop().toBuilder().connectionListener(rt.connectionEvents).build();
+        // The PROXY header comes in clear before the TLS bytes: ProxyHeaderReader starts TLS after it, not the loop at accept.
+        if (config.proxyProtocol() && config.tls() != null) loop = loop.toBuilder().tls(null).build();
         this.group = config.listenFds().isEmpty()
                 ? EventLoopGroup.start(config.address(), config.loops(), loop, http)
                 : EventLoopGroup.adopt(config.listenFds(), config.loops(), loop, http);

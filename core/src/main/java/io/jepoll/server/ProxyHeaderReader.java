@@ -13,6 +13,7 @@ import io.jepoll.loop.ConnectionHandler;
  *
  * <pre>
  *   accept ─► PROXY ── header complete ──► HttpConnection (IDLE, ...), the rest of the read fed to it
+ *               │                           (over TLS: TLS starts, the rest of the read is its first input)
  *               │ not a header, EOF, or the header deadline (from accept)
  *               ▼
  *             close, no answer: the peer does not speak the protocol
@@ -43,7 +44,9 @@ final class ProxyHeaderReader implements ConnectionHandler {
         if (c.isTraced()) traceHeader(c, h);
         HttpConnection http = new HttpConnection(rt, c, h.source()); // LOCAL, UNKNOWN: null, the socket's own peer
         c.handOver(http);
-        if (n < len) http.onRead(c, buf, off + n, len - n);
+        io.jepoll.tls.TlsContext tls = rt.config.tls();
+        if (tls != null) c.startTls(tls, buf, off + n, len - n); // what follows the header is the client's handshake
+        else if (n < len) http.onRead(c, buf, off + n, len - n);
     }
 
     private static void traceHeader(Connection c, ProxyHeader h) {

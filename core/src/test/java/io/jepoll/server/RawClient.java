@@ -49,6 +49,15 @@ public final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A client over a socket the test connected (and layered, for TLS) itself; its timeout is the test's. */
+    public static RawClient over(Socket connected) throws IOException { return new RawClient(connected); }
+
+    private RawClient(Socket connected) throws IOException {
+        socket = connected;
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
     public Socket socket() { return socket; }
 
     /**
