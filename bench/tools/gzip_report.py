@@ -1,6 +1,6 @@
 """The gzip suite's part of the report (bench/tools/report.py calls section() when the TSV has gzip rows)."""
 import report
-from report import by, chosen, disturbed, fmt, limit_of, med, num, ratio, round_ratio, svg_bars
+from report import by, chosen, dagger, error_count, fmt, limit_of, med, num, ratio, round_ratio, svg_bars
 
 GZIP_SIZE = 64 * 1024
 NOTES = {
@@ -52,9 +52,8 @@ def section(prefix, rows):
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for s in ranked:
             g = groups[(s, wl)]
-            dag = " †" if all(disturbed(r) for r in g) else ""
-            errs = sum(int(num(r.get(k)) or 0) for r in g for k in ("connect_err", "read_err", "write_err", "timeout_err",
-                                                                    "non2xx"))
+            dag = dagger(g)
+            errs = error_count(g, with_non2xx=True)
             rps, p50, p99 = stat(s, wl, "rps"), stat(s, wl, "p50_us"), stat(s, wl, "p99_us")
             md.append(f"| {s}{dag} | {fmt(rps)} | {fmt(rps * GZIP_SIZE / 1e6 if rps else None, 1)} | "
                       f"{fmt(per_response(s, wl))} | {fmt(p50 / 1000 if p50 else None, 2)} | "

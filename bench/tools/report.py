@@ -120,6 +120,20 @@ def disturbed(r):
     return (num(r.get("other_cpu0_pct")) or 0) > DISTURBED or (num(r.get("other_cpu1_pct")) or 0) > DISTURBED
 
 
+SOCKET_ERRORS = ("connect_err", "read_err", "write_err", "timeout_err")
+
+
+def error_count(rows, with_non2xx=False):
+    """wrk's socket errors over rows (and non-2xx answers, for the tables that have no column of their own)."""
+    keys = SOCKET_ERRORS + (("non2xx",) if with_non2xx else ())
+    return sum(int(num(r.get(k)) or 0) for r in rows for k in keys)
+
+
+def dagger(rows):
+    """The table's mark for a figure whose every round was disturbed by another process."""
+    return " †" if all(disturbed(r) for r in rows) else ""
+
+
 def chosen(rows):
     """The rows a median is taken over: the undisturbed ones, or all when none is."""
     clean = [r for r in rows if not disturbed(r)]
@@ -289,8 +303,8 @@ def main_section(prefix, rows, failed):
         for s in ranked:
             g = groups[(s, wl)]
             use = chosen(g)
-            dag = " †" if all(disturbed(r) for r in g) else ""
-            errs = sum(int(num(r.get(k)) or 0) for r in g for k in ("connect_err", "read_err", "write_err", "timeout_err"))
+            dag = dagger(g)
+            errs = error_count(g)
             non2xx = sum(int(num(r.get("non2xx")) or 0) for r in g)
             p99 = stat(s, wl, "p99_us")
             # Under pipelining wrk 4.1 times batches, and its upper percentiles come out 0 or absurd.
@@ -337,7 +351,7 @@ def scaling_section(prefix, rows):
     for m in models:
         for n in conns:
             t = [r for r in timed if r["server"] == m and int(r["conns"]) == n]
-            errs = sum(int(num(r.get(k)) or 0) for r in t for k in ("connect_err", "read_err", "write_err", "timeout_err"))
+            errs = error_count(t)
             rss, heap, p99 = get(mem, m, n, "rss_kb"), get(mem, m, n, "heap_kb"), get(timed, m, n, "p99_us")
             md.append(f"| {m} | {n:,} | {fmt(get(timed, m, n, 'rps'))} | {fmt(p99 / 1000 if p99 else None, 1)} | "
                       f"{fmt(get(timed, m, n, 'cpu_us_per_req'), 2)} | {errs} | {fmt(rss / 1024 if rss else None, 1)} | "
@@ -534,8 +548,8 @@ def static_section(prefix, rows):
         ranked = sorted(present, key=lambda s: -(stat(s, wl, main_field) or 0))
         for s in ranked:
             g = groups[(s, wl)]
-            dag = " †" if all(disturbed(r) for r in g) else ""
-            errs = sum(int(num(r.get(k)) or 0) for r in g for k in ("connect_err", "read_err", "write_err", "timeout_err"))
+            dag = dagger(g)
+            errs = error_count(g)
             non2xx = sum(int(num(r.get("non2xx")) or 0) for r in g)
             p50, p99 = stat(s, wl, "p50_us"), stat(s, wl, "p99_us")
             md.append(f"| {s}{dag} | {fmt(stat(s, wl, 'rps'))} | {fmt(stat(s, wl, 'mb_s'), 1)} | "

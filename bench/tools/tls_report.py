@@ -1,6 +1,6 @@
 """The TLS suite's part of the report (bench/tools/report.py calls section() when the TSV has tls rows)."""
 import report
-from report import by, chosen, disturbed, fmt, limit_of, med, num, ratio, round_ratio, svg_bars
+from report import by, chosen, dagger, error_count, fmt, limit_of, med, num, ratio, round_ratio, svg_bars
 
 NOTES = {
     "jepoll-lt": "jepoll library (`JepollTlsPeer`), epoll level-triggered, 1 loop, JDK `SSLEngine`; the file through `StaticFiles`",
@@ -50,9 +50,8 @@ def section(prefix, rows):
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
         for s in ranked:
             g = groups[(s, wl)]
-            dag = " †" if all(disturbed(r) for r in g) else ""
-            errs = sum(int(num(r.get(k)) or 0) for r in g for k in ("connect_err", "read_err", "write_err", "timeout_err",
-                                                                    "non2xx"))
+            dag = dagger(g)
+            errs = error_count(g, with_non2xx=True)
             p50, p99 = stat(s, wl, "p50_us"), stat(s, wl, "p99_us")
             per_round = ", ".join(fmt(num(r["rps"])) for r in sorted(g, key=lambda r: int(r["round"])))
             md.append(f"| {s}{dag} | {fmt(stat(s, wl, 'rps'))} | {fmt(stat(s, wl, 'mb_s'), 1)} | "

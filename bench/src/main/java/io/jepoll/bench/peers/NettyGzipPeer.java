@@ -1,18 +1,9 @@
 package io.jepoll.bench.peers;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,7 +16,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -45,27 +35,8 @@ public final class NettyGzipPeer {
         // A heap buffer, so the JDK deflater reads it in place (a direct one is copied to the heap first).
         ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(json));
         ByteBuf hello = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(Peers.HELLO));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        try {
-            Channel server = new ServerBootstrap()
-                    .group(group)
-                    .channel(EpollServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, Peers.BACKLOG)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(),
-                                    new HttpContentCompressor(1024, StandardCompressionOptions.gzip(level, 15, 8)),
-                                    new Answer(body, hello));
-                        }
-                    })
-                    .bind(new InetSocketAddress(Peers.HOST, port)).sync().channel();
-            Peers.ready("netty-epoll-gzip level " + level, port);
-            server.closeFuture().sync();
-        } finally {
-            group.shutdownGracefully();
-        }
+        NettyServer.run("netty-epoll-gzip level " + level, port, false, p -> p.addLast(new HttpServerCodec(),
+                new HttpContentCompressor(1024, StandardCompressionOptions.gzip(level, 15, 8)), new Answer(body, hello)));
     }
 
     /** One full response per request; the output is flushed once per read batch. */

@@ -1,24 +1,11 @@
 package io.jepoll.bench.peers;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -33,7 +20,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 
-import java.net.InetSocketAddress;
 
 /**
  * Netty on one event loop (it accepts and serves). {@code NettyPeer PORT epoll|nio codec|raw}:
@@ -51,28 +37,10 @@ public final class NettyPeer {
         int port = Peers.port(args);
         boolean nio = Peers.arg(args, 1, "epoll").equals("nio");
         boolean raw = Peers.arg(args, 2, "codec").equals("raw");
-        IoHandlerFactory io = nio ? NioIoHandler.newFactory() : EpollIoHandler.newFactory();
-        Class<? extends ServerChannel> type = nio ? NioServerSocketChannel.class : EpollServerSocketChannel.class;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
-        try {
-            Channel server = new ServerBootstrap()
-                    .group(group)
-                    .channel(type)
-                    .option(ChannelOption.SO_BACKLOG, Peers.BACKLOG)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            if (raw) ch.pipeline().addLast(new RawHttpHandler());
-                            else ch.pipeline().addLast(new HttpServerCodec(), new CodecHandler());
-                        }
-                    })
-                    .bind(new InetSocketAddress(Peers.HOST, port)).sync().channel();
-            Peers.ready("netty-" + (nio ? "nio" : "epoll") + "-" + (raw ? "raw" : "codec"), port);
-            server.closeFuture().sync();
-        } finally {
-            group.shutdownGracefully();
-        }
+        NettyServer.run("netty-" + (nio ? "nio" : "epoll") + "-" + (raw ? "raw" : "codec"), port, nio, p -> {
+            if (raw) p.addLast(new RawHttpHandler());
+            else p.addLast(new HttpServerCodec(), new CodecHandler());
+        });
     }
 
     /** Answers each request as it completes; the codec's output is flushed once per read batch. */

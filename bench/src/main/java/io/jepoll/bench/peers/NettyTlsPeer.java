@@ -1,19 +1,10 @@
 package io.jepoll.bench.peers;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,7 +27,6 @@ import io.netty.util.AsciiString;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
 
 /**
  * Netty over HTTPS with its {@code SslHandler} on the JDK's TLS (SslProvider.JDK, the provider jepoll uses), one
@@ -57,27 +47,8 @@ public final class NettyTlsPeer {
                 .ciphers(java.util.List.of(javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites()))
                 .build();
         File dir = new File(Peers.arg(args, 3, "."));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        try {
-            Channel server = new ServerBootstrap()
-                    .group(group)
-                    .channel(EpollServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, Peers.BACKLOG)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new HttpServerCodec(), new ChunkedWriteHandler(),
-                                    new Handler(dir));
-                        }
-                    })
-                    .bind(new InetSocketAddress(Peers.HOST, port)).sync().channel();
-            Peers.ready("netty-epoll-tls-jdk", port);
-            server.closeFuture().sync();
-        } finally {
-            group.shutdownGracefully();
-        }
+        NettyServer.run("netty-epoll-tls-jdk", port, false, p -> p.addLast(ssl.newHandler(p.channel().alloc()),
+                new HttpServerCodec(), new ChunkedWriteHandler(), new Handler(dir)));
     }
 
     static final class Handler extends ChannelInboundHandlerAdapter {
