@@ -22,6 +22,8 @@ public final class Errno {
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int EPIPE = 32;
+    public static final int ENOSYS = 38;
+    public static final int ETIME = 62;
     public static final int EPROTO = 71;
     public static final int ENOTSOCK = 88;
     public static final int EADDRINUSE = 98;
@@ -33,6 +35,7 @@ public final class Errno {
     public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
+    public static final int ECANCELED = 125;
 
     /** Symbolic name for messages; the number itself when unknown. */
     public static String name(int errno) {
@@ -51,6 +54,8 @@ public final class Errno {
             case ENFILE -> "ENFILE";
             case EMFILE -> "EMFILE";
             case EPIPE -> "EPIPE";
+            case ENOSYS -> "ENOSYS";
+            case ETIME -> "ETIME";
             case EPROTO -> "EPROTO";
             case ENOTSOCK -> "ENOTSOCK";
             case EADDRINUSE -> "EADDRINUSE";
@@ -62,6 +67,7 @@ public final class Errno {
             case ENOTCONN -> "ENOTCONN";
             case ETIMEDOUT -> "ETIMEDOUT";
             case ECONNREFUSED -> "ECONNREFUSED";
+            case ECANCELED -> "ECANCELED";
             default -> "errno " + errno;
         };
     }

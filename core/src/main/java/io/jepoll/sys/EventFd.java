@@ -25,6 +25,22 @@ public final class EventFd {
         return fd;
     }
 
+    /**
+     * A blocking, close-on-exec eventfd: for io_uring, which waits for a blocking descriptor itself, where a
+     * non-blocking one would fail its read with EAGAIN. Writers never block (the counter would have to reach 2^64-2).
+     */
+    public static int createBlocking() {
+        Libc.Scratch s = Libc.scratch();
+        int fd;
+        try {
+            fd = (int) Libc.EVENTFD.invokeExact(s.state, 0, EFD_CLOEXEC);
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+        if (fd < 0) throw new SysException("eventfd", s.errno());
+        return fd;
+    }
+
     /** Adds 1 to the counter, making the fd readable. -EAGAIN (counter saturated) still means "awake". */
     public static long signal(int fd) {
         Libc.Scratch s = Libc.scratch();

@@ -90,6 +90,22 @@ final class Libc {
         static final MethodHandle UNSETENV = fn("unsetenv", JAVA_INT, ADDRESS);
     }
 
+    /**
+     * Linked when an io_uring loop starts. glibc has no wrapper for io_uring's three calls, so they go through
+     * syscall(2), variadic: every argument is passed as a full register (long or pointer), as the kernel reads them.
+     */
+    static final class UringCalls {
+        private UringCalls() {}
+
+        static final MethodHandle SYSCALL_SETUP = fnVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        static final MethodHandle SYSCALL_ENTER = fnVariadic("syscall", 1, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
+        static final MethodHandle SYSCALL_REGISTER = fnVariadic("syscall", 1, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
+        static final MethodHandle MMAP = fn("mmap", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
+        static final MethodHandle MUNMAP = fn("munmap", JAVA_INT, ADDRESS, JAVA_LONG);
+    }
+
     @SuppressWarnings("restricted") // native access is this package's job; enabled by the manifest / flag
     private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
                                    java.lang.foreign.MemoryLayout... args) {
