@@ -13,37 +13,55 @@ import java.util.List;
 
 /**
  * Where an event loop gets its readiness from and how it talks to sockets (redis's ae.c
- * calls this the "api"): {@link #EPOLL}, Linux epoll through the FFM API, or {@link #NIO},
- * a portable java.nio Selector. Everything above a backend is the same code.
+ * calls this the "api"): {@link #EPOLL}, Linux epoll through the FFM API; {@link #IO_URING},
+ * Linux io_uring, whose completions the loop sees as readiness (see {@code UringPoller}); or
+ * {@link #NIO}, a portable java.nio Selector. Everything above a backend is the same code.
  */
 public enum Backend {
     /** Linux epoll through the FFM API: level- or edge-triggered, files sent with sendfile(2). */
     EPOLL,
     /** A java.nio Selector: any OS, always level-triggered, files sent with FileChannel.transferTo. */
-    NIO;
+    NIO,
+    /**
+     * Linux io_uring through the FFM API: multishot accept and receive into a provided-buffer ring, sends batched
+     * into the one io_uring_enter per loop turn; level-triggered. Needs a kernel that allows it (many container
+     * runtimes forbid it with seccomp): see {@link #unavailableReason()}.
+     */
+    IO_URING;
 
     /** {@return epoll where it works (Linux x86-64/aarch64), java.nio everywhere else} */
     public static Backend best() { return Linux.isAvailable() ? EPOLL : NIO; }
 
     /** {@return whether this backend can run on this machine: java.nio always can} */
-    public boolean isAvailable() { return this != EPOLL || Linux.isAvailable(); }
+    public boolean isAvailable() { return unavailableReason() == null; }
 
-    /** {@return the lower-case name used on the command line and in logs: "epoll" or "nio"} */
+    /** {@return why this backend cannot run here (one line for a log), or null when it can} */
+    public String unavailableReason() {
+        return switch (this) {
+            case EPOLL -> Linux.unavailableReason();
+            case NIO -> null;
+            case IO_URING -> io.jepoll.sys.IoUring.unavailableReason();
+        };
+    }
+
+    /** {@return the lower-case name used on the command line and in logs: "epoll", "nio" or "io_uring"} */
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
 
-    Poller newPoller(int maxEvents) {
+    Poller newPoller(int maxEvents, Tracer trace, int loopIndex) {
         return switch (this) {
             case EPOLL -> new EpollPoller(maxEvents);
             case NIO -> new NioPoller();
+            case IO_URING -> new UringPoller(maxEvents, trace, loopIndex);
         };
     }
 
     /** A listening socket; an address someone else holds is a {@link BindException}. */
     Socket listen(InetSocketAddress address, boolean reusePort, int backlog) throws BindException {
         return switch (this) {
-            case EPOLL -> {
+            case EPOLL, IO_URING -> {
                 try {
-                    yield EpollSocket.listen(address, reusePort, backlog);
+                    int fd = EpollSocket.listenFd(address, reusePort, backlog);
+                    yield this == EPOLL ? new EpollSocket(fd) : new UringSocket(fd, true);
                 } catch (SysException e) {
                     throw bindFailure(address, e);
                 }
@@ -75,9 +93,9 @@ public enum Backend {
      */
     void checkAdoptable(int fd) {
         switch (this) {
-            case EPOLL -> EpollSocket.checkListening(fd);
+            case EPOLL, IO_URING -> EpollSocket.checkListening(fd);
             case NIO -> throw new IllegalArgumentException("serving a passed socket (descriptor " + fd
-                    + ") needs the epoll transport: java.nio cannot adopt a descriptor it did not open");
+                    + ") needs the epoll or io_uring transport: java.nio cannot adopt a descriptor it did not open");
         }
     }
 
@@ -88,9 +106,12 @@ public enum Backend {
      */
     List<Socket> adopt(int fd, int loops) {
         EpollSocket first = EpollSocket.adopt(fd);
-        List<Socket> sockets = new ArrayList<>(List.of(first));
+        List<Socket> sockets = new ArrayList<>(List.of(this == IO_URING ? new UringSocket(fd, true) : first));
         try {
-            for (int i = 1; i < loops; i++) sockets.add(first.duplicate());
+            for (int i = 1; i < loops; i++) {
+                EpollSocket copy = first.duplicate();
+                sockets.add(this == IO_URING ? new UringSocket(copy.fd, true) : copy);
+            }
             return sockets;
         } catch (RuntimeException e) {
             for (int i = 1; i < sockets.size(); i++) sockets.get(i).close();
@@ -99,7 +120,7 @@ public enum Backend {
     }
 
     boolean supportsReusePort() {
-        return this == EPOLL || NioSocket.supportsReusePort();
+        return this != NIO || NioSocket.supportsReusePort();
     }
 
     private static BindException bindFailure(InetSocketAddress address, SysException e) {

@@ -46,7 +46,10 @@ final class EpollSocket extends Socket {
     }
 
     @Override
-    OpenFile openFile(Path path) throws IOException {
+    OpenFile openFile(Path path) throws IOException { return openNative(path); }
+
+    /** A regular file as a descriptor with its size and times, for sendfile or pread (io_uring). */
+    static OpenFile openNative(Path path) throws IOException {
         int f;
         try {
             f = Files.open(path);
@@ -76,14 +79,17 @@ final class EpollSocket extends Socket {
     Socket accept() {
         int c = Net.accept(fd);
         if (c >= 0) return new EpollSocket(c);
-        int errno = -c;
-        lastFailure = switch (errno) {
-            case Errno.EAGAIN -> null;
+        lastFailure = -c == Errno.EAGAIN ? null : acceptFailure(-c);
+        return null;
+    }
+
+    /** What an accept's errno means to the listener (io_uring's accept completions carry the same numbers). */
+    static AcceptFailure acceptFailure(int errno) {
+        return switch (errno) {
             case Errno.EMFILE, Errno.ENFILE, Errno.ENOBUFS, Errno.ENOMEM -> new AcceptFailure(AcceptFailure.Kind.NO_RESOURCES, Errno.name(errno));
             case Errno.ECONNABORTED, Errno.EPROTO -> new AcceptFailure(AcceptFailure.Kind.CLIENT_GONE, Errno.name(errno));
             default -> new AcceptFailure(AcceptFailure.Kind.OTHER, Errno.name(errno));
         };
-        return null;
     }
 
     @Override
@@ -96,10 +102,15 @@ final class EpollSocket extends Socket {
     void setCork(boolean on) { Net.setOption(fd, Net.IPPROTO_TCP, Net.TCP_CORK, on ? 1 : 0); }
 
     @Override
-    void setNoDelay(boolean on) { Net.setOption(fd, Net.IPPROTO_TCP, Net.TCP_NODELAY, on ? 1 : 0); }
+    void setNoDelay(boolean on) { setNoDelay(fd, on); }
 
     @Override
-    void setBuffers(int receive, int send) {
+    void setBuffers(int receive, int send) { setBuffers(fd, receive, send); }
+
+    // The option and address calls of a socket descriptor, shared with io_uring's sockets (descriptors too).
+    static void setNoDelay(int fd, boolean on) { Net.setOption(fd, Net.IPPROTO_TCP, Net.TCP_NODELAY, on ? 1 : 0); }
+
+    static void setBuffers(int fd, int receive, int send) {
         if (receive > 0) Net.setOption(fd, Net.SOL_SOCKET, Net.SO_RCVBUF, receive);
         if (send > 0) Net.setOption(fd, Net.SOL_SOCKET, Net.SO_SNDBUF, send);
     }
@@ -116,7 +127,9 @@ final class EpollSocket extends Socket {
 
     /** Null once the peer has reset the connection (getpeername then fails with ENOTCONN), as on java.nio. */
     @Override
-    InetSocketAddress remoteAddress() {
+    InetSocketAddress remoteAddress() { return remoteAddress(fd); }
+
+    static InetSocketAddress remoteAddress(int fd) {
         try {
             return Net.remoteAddress(fd);
         } catch (SysException e) { // ENOTCONN: the peer reset the connection before anyone asked
@@ -126,13 +139,18 @@ final class EpollSocket extends Socket {
 
     /** A listening socket: SO_REUSEADDR, optionally SO_REUSEPORT, bound and listening. */
     static EpollSocket listen(InetSocketAddress address, boolean reusePort, int backlog) {
+        return new EpollSocket(listenFd(address, reusePort, backlog));
+    }
+
+    /** The descriptor of a new listening socket, as {@link #listen} makes it (io_uring's listeners too). */
+    static int listenFd(InetSocketAddress address, boolean reusePort, int backlog) {
         int fd = Net.socket(Net.familyOf(address));
         try {
             Net.setOption(fd, Net.SOL_SOCKET, Net.SO_REUSEADDR, 1);
             if (reusePort) Net.setOption(fd, Net.SOL_SOCKET, Net.SO_REUSEPORT, 1);
             Net.bind(fd, address);
             Net.listen(fd, backlog);
-            return new EpollSocket(fd);
+            return fd;
         } catch (RuntimeException e) {
             Net.close(fd);
             throw e;

@@ -68,7 +68,7 @@ public final class EventLoop implements Executor {
         this.edge = config.trigger() == Trigger.EDGE;
         this.trace = config.tracer();
         this.listener = config.connectionListener();
-        this.poller = config.backend().newPoller(config.maxEvents());
+        this.poller = config.backend().newPoller(config.maxEvents(), trace, index);
         this.readBuffer = new byte[config.readBufferSize()];
         this.scratch = new ByteBuf(config.readBufferSize());
         this.now = clock();

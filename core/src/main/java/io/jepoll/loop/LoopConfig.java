@@ -36,10 +36,11 @@ public record LoopConfig(Backend backend, Trigger trigger, int readBufferSize, i
     public LoopConfig {
         if (backend == null || trigger == null) throw new IllegalArgumentException("backend and trigger are required");
         if (trigger == Trigger.EDGE && backend != Backend.EPOLL) {
-            throw new IllegalArgumentException("edge-triggered mode needs the epoll backend (java.nio is level-triggered)");
+            throw new IllegalArgumentException("edge-triggered mode needs the epoll backend (" + backend.label()
+                    + (backend == Backend.NIO ? " is level-triggered)" : " reports completions, level-triggered)"));
         }
         if (!backend.isAvailable()) {
-            throw new IllegalArgumentException("the epoll backend is not available here: " + io.jepoll.sys.Linux.unavailableReason());
+            throw new IllegalArgumentException("the " + backend.label() + " backend is not available here: " + backend.unavailableReason());
         }
         if (readBufferSize < 1024 || readBufferSize > (16 << 20)) throw new IllegalArgumentException("readBufferSize out of [1 KiB, 16 MiB]: " + readBufferSize);
         if (edgeReadBudget < 1) throw new IllegalArgumentException("edgeReadBudget must be >= 1");

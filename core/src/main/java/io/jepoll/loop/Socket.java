@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * one more kind of socket that wraps another: it turns {@link #write}/{@link #transfer}
  * into records and {@link #read} into plaintext, and the connection above stays the same.
  */
-abstract sealed class Socket permits EpollSocket, NioSocket, TlsSocket {
+abstract sealed class Socket permits EpollSocket, NioSocket, UringSocket, TlsSocket {
     /** {@link #read}: nothing to read now. */
     static final int AGAIN = -1;
     /** Any I/O call: the peer reset or the connection failed; close it. */
@@ -46,7 +46,7 @@ abstract sealed class Socket permits EpollSocket, NioSocket, TlsSocket {
     /** The TLS session, or null on a plain socket. */
     javax.net.ssl.SSLSession tlsSession() { return null; }
 
-    /** A name for traces: the file descriptor on epoll, a sequence number on nio. */
+    /** A name for traces: the file descriptor on epoll and io_uring, a sequence number on nio. */
     abstract int id();
 
     /** Bytes read into {@code b[off, off+len)}; 0 at end of stream; {@link #AGAIN}; {@link #GONE}. */

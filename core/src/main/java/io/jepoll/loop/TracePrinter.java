@@ -63,13 +63,30 @@ public final class TracePrinter implements Tracer {
      * @param nanoClock         time source, {@code System::nanoTime} outside tests
      */
     public TracePrinter(PrintStream out, boolean colour, int maxLinesPerSecond, boolean epoll, LongSupplier nanoClock) {
+        this(out, colour, maxLinesPerSecond, epoll ? Backend.EPOLL : Backend.NIO, nanoClock);
+    }
+
+    /**
+     * A printer with every knob given, the wait named after {@code backend}'s call.
+     *
+     * @param out               where lines go
+     * @param colour            ANSI colours (for a terminal)
+     * @param maxLinesPerSecond lines printed per second at most; the rest are counted
+     * @param backend           names the wait: epoll_wait, io_uring_enter or select
+     * @param nanoClock         time source, {@code System::nanoTime} outside tests
+     */
+    public TracePrinter(PrintStream out, boolean colour, int maxLinesPerSecond, Backend backend, LongSupplier nanoClock) {
         if (maxLinesPerSecond < 1) throw new IllegalArgumentException("maxLinesPerSecond must be >= 1");
         this.out = out;
         this.colour = colour;
         this.maxLinesPerSecond = maxLinesPerSecond;
         this.nanoClock = nanoClock;
         this.start = nanoClock.getAsLong();
-        this.pollCall = epoll ? "epoll_wait" : "select";
+        this.pollCall = switch (backend) {
+            case EPOLL -> "epoll_wait";
+            case IO_URING -> "io_uring_enter";
+            case NIO -> "select";
+        };
     }
 
     /**
@@ -78,10 +95,18 @@ public final class TracePrinter implements Tracer {
      * @param epoll name the wait epoll_wait (else select, for java.nio)
      * @return the printer
      */
-    public static TracePrinter toStdout(boolean epoll) {
+    public static TracePrinter toStdout(boolean epoll) { return toStdout(epoll ? Backend.EPOLL : Backend.NIO); }
+
+    /**
+     * For the command line: to stdout, coloured when that is a terminal, 300 lines a second at most.
+     *
+     * @param backend names the wait: epoll_wait, io_uring_enter or select
+     * @return the printer
+     */
+    public static TracePrinter toStdout(Backend backend) {
         String term = System.getenv("TERM");
         boolean tty = System.console() != null && term != null && !term.equals("dumb") && System.getenv("NO_COLOR") == null;
-        return new TracePrinter(System.out, tty, 300, epoll, System::nanoTime);
+        return new TracePrinter(System.out, tty, 300, backend, System::nanoTime);
     }
 
     /**

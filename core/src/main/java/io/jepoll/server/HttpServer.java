@@ -336,7 +336,11 @@ public final class HttpServer implements AutoCloseable {
          */
         public Builder loopConfig(LoopConfig config) {
             this.loop = config;
-            this.transport = config.backend() == io.jepoll.loop.Backend.EPOLL ? Transport.EPOLL : Transport.NIO;
+            this.transport = switch (config.backend()) {
+                case EPOLL -> Transport.EPOLL;
+                case NIO -> Transport.NIO;
+                case IO_URING -> Transport.IO_URING;
+            };
             return this;
         }
 

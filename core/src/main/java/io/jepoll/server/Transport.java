@@ -14,6 +14,12 @@ public enum Transport {
     EPOLL(Backend.EPOLL),
     /** Event loops on a java.nio Selector: any OS. */
     NIO(Backend.NIO),
+    /**
+     * Event loops on Linux io_uring: multishot accept and receive, sends batched into one system call per loop
+     * turn. Opt-in: where the kernel refuses it (seccomp, {@code kernel.io_uring_disabled}), see
+     * {@link #unavailableReason()}; the command line falls back to epoll with one line.
+     */
+    IO_URING(Backend.IO_URING),
     /** A platform thread per connection, blocking reads and writes. */
     THREADS(null),
     /** A virtual thread per connection, blocking reads and writes. */
@@ -28,6 +34,9 @@ public enum Transport {
 
     /** {@return whether this transport can run on this machine} */
     public boolean isAvailable() { return backend == null || backend.isAvailable(); }
+
+    /** {@return why this transport cannot run here, one line, or null when it can} */
+    public String unavailableReason() { return backend == null ? null : backend.unavailableReason(); }
 
     /** {@return true for the event-loop transports, false for a thread per connection} */
     public boolean isEventDriven() { return backend != null; }

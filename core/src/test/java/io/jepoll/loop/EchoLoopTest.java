@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EchoLoopTest {
     enum Mode {
-        EPOLL_LEVEL(Backend.EPOLL, Trigger.LEVEL), EPOLL_EDGE(Backend.EPOLL, Trigger.EDGE), NIO(Backend.NIO, Trigger.LEVEL);
+        EPOLL_LEVEL(Backend.EPOLL, Trigger.LEVEL), EPOLL_EDGE(Backend.EPOLL, Trigger.EDGE), NIO(Backend.NIO, Trigger.LEVEL),
+        IO_URING(Backend.IO_URING, Trigger.LEVEL);
         final Backend transport;
         final Trigger trigger;
         Mode(Backend t, Trigger g) { transport = t; trigger = g; }

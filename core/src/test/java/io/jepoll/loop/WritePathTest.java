@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WritePathTest {
     enum Mode {
         EPOLL_LEVEL(Backend.EPOLL, Trigger.LEVEL, false), EPOLL_EDGE(Backend.EPOLL, Trigger.EDGE, false),
-        EPOLL_CORKED(Backend.EPOLL, Trigger.LEVEL, true), NIO(Backend.NIO, Trigger.LEVEL, false);
+        EPOLL_CORKED(Backend.EPOLL, Trigger.LEVEL, true), NIO(Backend.NIO, Trigger.LEVEL, false),
+        IO_URING(Backend.IO_URING, Trigger.LEVEL, false);
         final LoopConfig config;
         Mode(Backend b, Trigger t, boolean cork) {
             // A small send buffer keeps most of the output in the connection's queue, not in the kernel.

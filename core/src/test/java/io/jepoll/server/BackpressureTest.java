@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connection simply blocks in write(), which bounds memory by itself).
  */
 @ParameterizedClass
-@EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO", "EPOLL_LEVEL_TLS", "EPOLL_EDGE_TLS", "NIO_TLS"})
+@EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO", "IO_URING", "EPOLL_LEVEL_TLS", "EPOLL_EDGE_TLS", "NIO_TLS", "IO_URING_TLS"})
 class BackpressureTest {
     @Parameter
     Mode mode;

@@ -144,14 +144,14 @@ class DescriptorLimitTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO"})
+    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO", "IO_URING"})
     void outOfDescriptorsTheServerPausesAcceptingKeepsServingAndRecovers(Mode mode) throws Exception {
         floodAndRecover(mode, jarClassPath);
     }
 
     /** The same from a class directory, where loading a class needs a descriptor: EventLoop preloads the EMFILE path's classes. */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO"})
+    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO", "IO_URING"})
     void outOfDescriptorsWithClassesInADirectoryTheServerStillRecovers(Mode mode) throws Exception {
         floodAndRecover(mode, System.getProperty("java.class.path"));
     }

@@ -48,7 +48,7 @@ class ListenFdTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE"})
+    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "IO_URING"})
     void servesAPassedSocketOnEveryLoopAndClosesItWhenStopped(Mode mode) throws Exception {
         List<String> before = Harness.descriptors();
         int fd = listening("127.0.0.1");
@@ -61,7 +61,7 @@ class ListenFdTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE"})
+    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "IO_URING"})
     void servesSeveralPassedSockets(Mode mode) throws Exception {
         assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
         int v4 = listening("127.0.0.1"), v6 = listening("::1");
@@ -82,7 +82,7 @@ class ListenFdTest {
         try {
             assertThatThrownBy(() -> mode.builder().listenFd(fd).handler(req -> Response.ok("x")).start())
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("needs the epoll transport").hasMessageContaining(mode.transport.label());
+                    .hasMessageContaining("needs the epoll or io_uring transport").hasMessageContaining(mode.transport.label());
             assertThat(Net.getOption(fd, Net.SOL_SOCKET, Net.SO_ACCEPTCONN)).as("left open").isEqualTo(1);
         } finally {
             Net.close(fd);

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The event loops watching themselves: a handler that blocks the loop thread is reported. */
 @ParameterizedClass
-@EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO"})
+@EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO", "IO_URING"})
 class LoopGuardsTest {
     @Parameter
     Mode mode;

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The ways a server can run: three event-loop modes and two blocking ones, each in plaintext and over TLS. The
+ * The ways a server can run: four event-loop modes (epoll level and edge, java.nio, io_uring) and two blocking ones, each in plaintext and over TLS. The
  * socket suites (HttpServerTest, SmugglingTest, FaultTest, ShutdownTest, SocketFuzzTest, StaticFilesTest) and
- * PipelineTest and TimeoutTest run in every one, BackpressureTest in the six event-loop ones; the others in the
+ * PipelineTest and TimeoutTest run in every one, BackpressureTest in the eight event-loop ones; the others in the
  * plaintext ones ({@link #plaintext()}). A suite's clients come from here ({@link #socket()}, {@link #uri},
  * {@link #httpClient()}, {@link #curl}), so one test body serves both.
  */
@@ -21,11 +21,13 @@ public enum Mode {
     EPOLL_LEVEL(Transport.EPOLL, Trigger.LEVEL, false),
     EPOLL_EDGE(Transport.EPOLL, Trigger.EDGE, false),
     NIO(Transport.NIO, Trigger.LEVEL, false),
+    IO_URING(Transport.IO_URING, Trigger.LEVEL, false),
     THREADS(Transport.THREADS, Trigger.LEVEL, false),
     VIRTUAL(Transport.VIRTUAL, Trigger.LEVEL, false),
     EPOLL_LEVEL_TLS(Transport.EPOLL, Trigger.LEVEL, true),
     EPOLL_EDGE_TLS(Transport.EPOLL, Trigger.EDGE, true),
     NIO_TLS(Transport.NIO, Trigger.LEVEL, true),
+    IO_URING_TLS(Transport.IO_URING, Trigger.LEVEL, true),
     THREADS_TLS(Transport.THREADS, Trigger.LEVEL, true),
     VIRTUAL_TLS(Transport.VIRTUAL, Trigger.LEVEL, true);
 

@@ -51,7 +51,7 @@ class PortOwnershipTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO"})
+    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO", "IO_URING"})
     void everyLoopServesSomeOfManyConnections(Mode mode) throws Exception {
         int loops = 4;
         try (HttpServer server = mode.builder().loops(loops).handler(req -> Response.ok(Thread.currentThread().getName())).start()) {
