@@ -65,6 +65,7 @@ public final class Main {
             return 1;
         }
         if (o.logRequests()) handler = Handlers.logging(handler, out);
+        if (o.transportNote() != null) err.println("jepoll: " + o.transportNote());
 
         java.util.concurrent.atomic.AtomicReference<HttpServer> started = new java.util.concurrent.atomic.AtomicReference<>();
         Signals.onTerminate(stop::countDown, () -> { // a second signal: close now, which ends the drain (still graceful)
@@ -89,7 +90,7 @@ public final class Main {
                     .handler(handler);
             if (o.maxConnections() > 0) b.maxConnections(o.maxConnections());
             if (o.metrics() != null) b.metrics(true);
-            trace = o.trace() ? TracePrinter.toStdout(o.transport() == io.jepoll.server.Transport.EPOLL).holdUntilHeader() : null;
+            trace = o.trace() ? TracePrinter.toStdout(o.transport().backend()).holdUntilHeader() : null;
             if (trace != null) b.tracer(trace);
             if (o.accessLog() != null) {
                 Options.LogFile f = o.accessLog();

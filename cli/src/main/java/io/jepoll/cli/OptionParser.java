@@ -32,7 +32,7 @@ final class OptionParser {
         int port = d.port(), loops = d.loops(), maxConnections = 0;
         Trigger trigger = d.trigger();
         Transport transport = d.transport();
-        boolean noDelay = false, cork = false, log = false, virtual = false, trace = false, proxy = false;
+        boolean noDelay = false, cork = false, log = false, virtual = false, trace = false, proxy = false, noFallback = false;
         Options.Mode mode = d.mode();
         Options.Action action = d.action();
         HttpLimits limits = d.limits();
@@ -82,9 +82,10 @@ final class OptionParser {
                 case "--transport" -> transport = switch (value) {
                     case "epoll" -> Transport.EPOLL;
                     case "nio" -> Transport.NIO;
+                    case "io_uring", "io-uring", "uring" -> Transport.IO_URING;
                     case "threads" -> Transport.THREADS;
                     case "virtual" -> Transport.VIRTUAL;
-                    default -> throw new UsageException("--transport must be epoll, nio, threads or virtual, not '" + value + "'");
+                    default -> throw new UsageException("--transport must be epoll, io_uring, nio, threads or virtual, not '" + value + "'");
                 };
                 case "--tcp-nodelay" -> noDelay = true;
                 case "--tcp-cork" -> cork = true;
@@ -120,6 +121,7 @@ final class OptionParser {
                     metricsHost = value;
                 }
                 case "--trace" -> trace = true;
+                case "--no-fallback" -> noFallback = true;
                 case "--virtual-threads" -> virtual = true;
                 case "--proxy-protocol" -> proxy = true;
                 case "--health-path" -> healthPath = healthPath(value);
@@ -145,13 +147,21 @@ final class OptionParser {
             }
         }
         if (trigger == Trigger.EDGE && transport != Transport.EPOLL) {
-            throw new UsageException("--trigger edge needs --transport epoll (java.nio is level-triggered)");
+            throw new UsageException("--trigger edge needs --transport epoll (" + (transport == Transport.IO_URING
+                    ? "io_uring reports completions, level-triggered)" : "java.nio is level-triggered)"));
+        }
+        String transportNote = null;
+        if (transport == Transport.IO_URING && action == Options.Action.SERVE && !transport.isAvailable()) {
+            if (noFallback) throw new UsageException("--transport io_uring is refused here: " + transport.unavailableReason());
+            transportNote = "io_uring is refused here (" + transport.unavailableReason() + "); serving on "
+                    + Transport.best().label() + " instead (--no-fallback: fail)";
+            transport = Transport.best();
         }
         if (transport == Transport.EPOLL && !Transport.EPOLL.isAvailable() && action == Options.Action.SERVE) {
             throw new UsageException("--transport epoll is not available here: " + io.jepoll.sys.Linux.unavailableReason());
         }
         if (trace && !transport.isEventDriven()) {
-            throw new UsageException("--trace shows the event loops: use --transport epoll or nio");
+            throw new UsageException("--trace shows the event loops: use --transport epoll, io_uring or nio");
         }
         Options.Dir files = null;
         if (dir != null) {
@@ -183,7 +193,7 @@ final class OptionParser {
         }
         return new Options(host, port, loops, trigger, transport, noDelay, cork, mode, log, virtual, limits,
                 maxConnections, new Options.Timeouts(idle, header, body, write, grace), files, trace, action, proxy, logFile,
-                healthPath, drain, compression, metrics, https, redirectHttp);
+                healthPath, drain, compression, metrics, https, redirectHttp, transportNote);
     }
 
     private static long number(String name, String v, long min, long max) throws UsageException {

@@ -10,13 +10,14 @@ import java.time.Duration;
 /**
  * The command line, parsed. Defaults reproduce the tutorial: Hello, world! on 0.0.0.0:8080.
  * A null timeout or a zero {@code maxConnections} means "the library's default"; a null
- * {@code compression} means off; a {@code redirectHttp} of -1 means no plain listener.
+ * {@code compression} means off; a {@code redirectHttp} of -1 means no plain listener. A non-null
+ * {@code transportNote} is the one line that says the transport asked for was refused here and another serves.
  */
 record Options(String host, int port, int loops, Trigger trigger, Transport transport, boolean tcpNoDelay,
                boolean tcpCork, Mode mode, boolean logRequests, boolean virtualThreads, HttpLimits limits,
                int maxConnections, Timeouts timeouts, Dir dir, boolean trace, Action action, boolean proxyProtocol,
                LogFile accessLog, String healthPath, Duration drain, io.jepoll.http.Compression compression,
-               MetricsPort metrics, Tls tls, int redirectHttp) {
+               MetricsPort metrics, Tls tls, int redirectHttp, String transportNote) {
 
     enum Mode { HELLO, ECHO, FILES }
 
@@ -46,7 +47,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
     static Options defaults() {
         return new Options("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), Trigger.LEVEL,
                 Transport.best(), false, false, Mode.HELLO, false, false, HttpLimits.defaults(), 0,
-                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null, null, null, -1);
+                Timeouts.DEFAULTS, null, false, Action.SERVE, false, null, null, Duration.ZERO, null, null, null, -1, null);
     }
 
     static final String USAGE = """
@@ -57,8 +58,11 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
               --port N                TCP port, 0 for any free one (default 8080)
               --loops N               event loops, one thread each (default: one per core)
               --trigger level|edge    epoll trigger mode (default level)
-              --transport T           epoll (default on Linux) or nio: event loops; threads or
-                                      virtual: blocking sockets, a thread per connection (to compare)
+              --transport T           epoll (default on Linux), io_uring or nio: event loops; threads
+                                      or virtual: blocking sockets, a thread per connection (to
+                                      compare). io_uring falls back to epoll, with one line, where
+                                      the kernel refuses it
+              --no-fallback           fail instead when the transport asked for is refused here
               --tcp-nodelay           set TCP_NODELAY: send small writes at once
               --tcp-cork              set TCP_CORK around each flush: full segments only
               --echo                  answer every request with its own body

@@ -87,7 +87,7 @@ class CommandProcessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio", "--transport=threads", "--transport=virtual"})
+    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio", "--transport=io_uring", "--transport=threads", "--transport=virtual"})
     void servesHelloWorldAndStopsWithExitCode0OnSigterm(String flag) throws Exception {
         Running r = start(flag, "--loops", "2");
         String value = flag.substring(flag.indexOf('=') + 1);
@@ -256,7 +256,7 @@ class CommandProcessTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(1);
         assertThat(lines.poll(10, TimeUnit.SECONDS)).startsWith("jepoll: cannot start: serving a passed socket")
-                .contains("needs the epoll transport: nio cannot adopt");
+                .contains("needs the epoll or io_uring transport: nio cannot adopt");
     }
 
     /** python3 and the launcher script; the test is skipped where python3 is missing. */
@@ -443,7 +443,7 @@ class CommandProcessTest {
 
     /** --trace prints the loop's steps for a request: its accept, read, request line, send and close. */
     @ParameterizedTest
-    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio"})
+    @ValueSource(strings = {"--trigger=level", "--trigger=edge", "--transport=nio", "--transport=io_uring"})
     void traceShowsTheStepsOfARequest(String flag) throws Exception {
         Running r = start(flag, "--trace", "--loops", "1");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
@@ -458,6 +458,44 @@ class CommandProcessTest {
         assertThat(seen.getFirst()).contains("time", "loop", "call", "socket", "what");
         assertThat(String.join("\n", seen)).contains("accept4", "read", "GET /traced HTTP/1.1", "→ 200", " send ");
         stopsGracefully(r.process());
+    }
+
+    /**
+     * Where the kernel refuses io_uring (seccomp in a container, kernel.io_uring_disabled), the command says so in
+     * one line and serves on epoll. The refusal is made by the probe's switch, as the test cannot install a filter.
+     */
+    @Test
+    void refusedIoUringFallsBackToEpollInOneLine() throws Exception {
+        Process p = launch(List.of(), java.util.Map.of("JDK_JAVA_OPTIONS", "-Djepoll.io_uring.refuse=true"),
+                "--host", "127.0.0.1", "--port", "0", "--transport", "io_uring");
+        BlockingQueue<String> lines = Console.lines(p);
+        List<String> seen = new ArrayList<>();
+        Matcher m = null;
+        for (String l; m == null && (l = lines.poll(30, TimeUnit.SECONDS)) != null; ) {
+            if (l.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")) continue; // the java launcher's own line
+            seen.add(l);
+            Matcher b = BANNER.matcher(l);
+            if (b.find()) m = b;
+        }
+        assertThat(m).as("a banner, after: " + seen).isNotNull();
+        assertThat(seen).hasSize(2);
+        assertThat(seen.getFirst()).startsWith("jepoll: io_uring is refused here (").contains("serving on epoll instead");
+        assertThat(m.group(2)).startsWith("transport epoll");
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            assertThat(client.send(request(Integer.parseInt(m.group(1)), "/").build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .isEqualTo("Hello, world!");
+        }
+        stopsGracefully(p);
+    }
+
+    @Test
+    void refusedIoUringWithNoFallbackIsAUsageError() throws Exception {
+        Process p = launch(List.of(), java.util.Map.of("JDK_JAVA_OPTIONS", "-Djepoll.io_uring.refuse=true"),
+                "--port", "0", "--transport", "io_uring", "--no-fallback");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        String out = new String(p.getInputStream().readAllBytes()).replaceAll("NOTE: Picked up JDK_JAVA_OPTIONS.*\n", "");
+        assertThat(out.trim()).startsWith("jepoll: --transport io_uring is refused here: io_uring refused by -Djepoll.io_uring.refuse");
     }
 
     @Test

@@ -17,6 +17,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OptionParserTest {
 
     @Test
+    void ioUringIsChosenByNameAndSaysNothingWhereTheKernelAllowsIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Transport.IO_URING.isAvailable(), "io_uring refused here");
+        for (String name : new String[] {"io_uring", "io-uring", "uring"}) {
+            Options o = OptionParser.parse("--transport", name);
+            assertThat(o.transport()).isEqualTo(Transport.IO_URING);
+            assertThat(o.transportNote()).isNull();
+        }
+    }
+
+    @Test
     void noArgumentsServeHelloOn8080WithLevelTriggeredEpoll() throws Exception {
         Options o = OptionParser.parse();
         assertThat(o.host()).isEqualTo("0.0.0.0");
@@ -38,7 +48,7 @@ class OptionParserTest {
                 "--proxy-protocol", "--health-path", "/healthz", "--drain=2s");
         assertThat(o).isEqualTo(new Options("127.0.0.1", 9000, 3, Trigger.EDGE, Transport.EPOLL, true, true,
                 Options.Mode.ECHO, true, true, HttpLimits.defaults(), 0, Options.Timeouts.DEFAULTS, null, false, Options.Action.SERVE, true,
-                null, "/healthz", Duration.ofSeconds(2), null, null, null, -1));
+                null, "/healthz", Duration.ofSeconds(2), null, null, null, -1, null));
     }
 
     @Test
@@ -89,7 +99,8 @@ class OptionParserTest {
             "--port,70000                   | --port must be between 0 and 65535, not 70000",
             "--loops,0                      | --loops must be between 1 and 1024, not 0",
             "--trigger,sideways             | --trigger must be level or edge, not 'sideways'",
-            "--transport,kqueue             | --transport must be epoll, nio, threads or virtual, not 'kqueue'",
+            "--transport,kqueue             | --transport must be epoll, io_uring, nio, threads or virtual, not 'kqueue'",
+            "--transport,io_uring,--trigger,edge | --trigger edge needs --transport epoll (io_uring reports completions, level-triggered)",
             "--transport,threads,--trigger,edge | --trigger edge needs --transport epoll (java.nio is level-triggered)",
             "--transport,nio,--trigger,edge | --trigger edge needs --transport epoll (java.nio is level-triggered)",
             "--echo=yes                     | --echo takes no value",
