@@ -30,7 +30,7 @@ public final class TracePrinter implements Tracer {
     private enum Kind {
         POLL("epoll_wait", CYAN), EVENT("event", CYAN), ACCEPT("accept4", GREEN), READ("read", BLUE),
         SEND("send", MAGENTA), CTL("epoll_ctl", YELLOW), CORK("setsockopt", YELLOW), TIMER("timer", YELLOW),
-        CLOSE("close", RED), NOTE("", GREEN);
+        CLOSE("close", RED), NOTE("", GREEN), SQE("sqe", DIM), CQE("cqe", DIM);
 
         final String call, colour;
 
@@ -46,6 +46,7 @@ public final class TracePrinter implements Tracer {
     private final LongSupplier nanoClock;
     private final long start;
     private final String pollCall;
+    private final boolean uring;                              // io_uring: accept and interest are no system calls of ours
     private long second;                                      // the second the counts below are for
     private int printed;                                      // lines printed in that second
     private final long[] dropped = new long[Kind.values().length];
@@ -82,6 +83,7 @@ public final class TracePrinter implements Tracer {
         this.maxLinesPerSecond = maxLinesPerSecond;
         this.nanoClock = nanoClock;
         this.start = nanoClock.getAsLong();
+        this.uring = backend == Backend.IO_URING;
         this.pollCall = switch (backend) {
             case EPOLL -> "epoll_wait";
             case IO_URING -> "io_uring_enter";
@@ -193,6 +195,16 @@ public final class TracePrinter implements Tracer {
         line(Kind.NOTE, loop, id, text);
     }
 
+    @Override
+    public void submitted(int loop, int id, String what) {
+        line(Kind.SQE, loop, id, what);
+    }
+
+    @Override
+    public void completed(int loop, int id, String what) {
+        line(Kind.CQE, loop, id, what);
+    }
+
     /** epoll's bits by name: EPOLLIN|EPOLLRDHUP; 0 is "none". */
     static String mask(int events) {
         if (events == 0) return "none";
@@ -236,7 +248,13 @@ public final class TracePrinter implements Tracer {
             return;
         }
         printed++;
-        String call = kind == Kind.POLL ? pollCall : kind == Kind.NOTE ? "http" : kind.call;
+        String call = switch (kind) {
+            case POLL -> pollCall;
+            case NOTE -> "http";
+            case ACCEPT -> uring ? "accept" : kind.call;    // the kernel's multishot accept, handed out by the loop
+            case CTL -> uring ? "interest" : kind.call;     // what the poller reports, no epoll_ctl behind it
+            default -> kind.call;
+        };
         String socket = id < 0 ? "" : "fd " + id;
         String text = String.format(Locale.ROOT, "%9.3f  L%-3d  %-11s %-7s %s", now / 1e9, loop, call, socket, what);
         String coloured = colour ? kind.colour + text + RESET : text;

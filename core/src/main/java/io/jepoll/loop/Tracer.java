@@ -115,4 +115,23 @@ public interface Tracer {
      * @param text one line
      */
     void note(int loop, int id, String text);
+
+    /**
+     * io_uring: an operation was put in the submission ring (it leaves with the loop's next io_uring_enter).
+     * By default a {@link #note} that starts with "SQE ".
+     *
+     * @param loop the loop's index
+     * @param id   the socket it is for (the descriptor)
+     * @param what the operation, e.g. "recv (multishot, provided buffers)", "send 115 bytes"
+     */
+    default void submitted(int loop, int id, String what) { note(loop, id, "SQE " + what); }
+
+    /**
+     * io_uring: a completion was taken from the completion ring. By default a {@link #note} that starts with "CQE ".
+     *
+     * @param loop the loop's index
+     * @param id   the socket it is for (the descriptor)
+     * @param what the operation and its result, e.g. "recv: 79 bytes, buffer 0 (still armed)"
+     */
+    default void completed(int loop, int id, String what) { note(loop, id, "CQE " + what); }
 }

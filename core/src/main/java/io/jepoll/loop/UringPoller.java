@@ -135,15 +135,11 @@ final class UringPoller implements Poller, IoUring.Completions {
             cancelStuckSends();
             if (timeoutNanos < 0 || timeoutNanos > 100_000_000L) timeoutNanos = 100_000_000L;
         }
-        int submitted = ring.unsubmitted();
         int r = ring.submit(timeoutNanos);
         if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EAGAIN) {
             LoopLog.warn("io_uring_enter failed: " + Errno.name(-r));
         }
-        int completions = ring.reap(this);
-        if (trace != null && (submitted > 0 || completions > 0)) {
-            trace.note(loopIndex, ring.fd(), "io_uring_enter: " + submitted + " submitted, " + completions + " completed");
-        }
+        ring.reap(this);
         return ready.size();
     }
 
@@ -185,7 +181,7 @@ final class UringPoller implements Poller, IoUring.Completions {
             u.receiving = true;
             if (u.listening) ring.accept(u.fd, data(ACCEPT, u.fd));
             else ring.receive(u.fd, buffers, data(RECEIVE, u.fd));
-            if (trace != null) trace.note(loopIndex, u.fd, u.listening ? "SQE accept (multishot)" : "SQE recv (multishot, provided buffers)");
+            if (trace != null) trace.submitted(loopIndex, u.fd, u.listening ? "accept (multishot)" : "recv (multishot, provided buffers)");
         }
     }
 
@@ -305,7 +301,7 @@ final class UringPoller implements Poller, IoUring.Completions {
             int c = u.headChunk;
             u.sending = true;
             ring.send(u.fd, chunks, c, chunkFrom[c], chunkLen[c] - chunkFrom[c], data(SEND, u.fd));
-            if (trace != null) trace.note(loopIndex, u.fd, "SQE send " + (chunkLen[c] - chunkFrom[c]) + " bytes");
+            if (trace != null) trace.submitted(loopIndex, u.fd, "send " + (chunkLen[c] - chunkFrom[c]) + " bytes");
         }
     }
 
@@ -341,7 +337,7 @@ final class UringPoller implements Poller, IoUring.Completions {
             if (u.sending && now - u.closeAskedNanos > CLOSE_SEND_GRACE_NANOS) {
                 ring.cancel(data(SEND, u.fd), data(CANCEL, u.fd)); // the peer reads nothing: give its bytes up
                 u.closeAskedNanos = Long.MAX_VALUE / 2 + now; // once
-                if (trace != null) trace.note(loopIndex, u.fd, "SQE cancel send: the peer read nothing for 2 s after close");
+                if (trace != null) trace.submitted(loopIndex, u.fd, "cancel send: the peer read nothing for 2 s after close");
             }
             closingWithSends.add(u);
         }
@@ -367,7 +363,7 @@ final class UringPoller implements Poller, IoUring.Completions {
         u.fdClosed = true;
         if (byFd[u.fd] == u) byFd[u.fd] = null;
         ring.close(u.fd, data(CLOSE, u.fd));
-        if (trace != null) trace.note(loopIndex, u.fd, "SQE close: nothing of it in flight any more");
+        if (trace != null) trace.submitted(loopIndex, u.fd, "close: nothing of it in flight any more");
     }
 
     // ---------------------------------------------------------------- completions
@@ -382,7 +378,7 @@ final class UringPoller implements Poller, IoUring.Completions {
         }
         if ((flags & IoUring.CQE_F_BUFFER) != 0) buffers.taken();
         UringSocket u = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
-        if (trace != null) trace.note(loopIndex, fd, describe(kind, res, flags));
+        if (trace != null) trace.completed(loopIndex, fd, describe(kind, res, flags));
         switch (kind) {
             case ACCEPT -> accepted(u, res, flags);
             case RECEIVE -> received(u, res, flags);
@@ -485,7 +481,7 @@ final class UringPoller implements Poller, IoUring.Completions {
         };
         String result = res >= 0 ? (kind == ACCEPT ? "fd " + res : res + " bytes") : Errno.name(-res);
         String buffer = (flags & IoUring.CQE_F_BUFFER) != 0 ? ", buffer " + (flags >>> 16) : "";
-        return "CQE " + what + ": " + result + buffer + ((flags & IoUring.CQE_F_MORE) != 0 ? " (still armed)" : "");
+        return what + ": " + result + buffer + ((flags & IoUring.CQE_F_MORE) != 0 ? " (still armed)" : "");
     }
 
     // ---------------------------------------------------------------- the end

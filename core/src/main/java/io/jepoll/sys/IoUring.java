@@ -250,9 +250,6 @@ public final class IoUring implements AutoCloseable {
         fill(at, OP_CLOSE, SQE_CQE_SKIP_SUCCESS, fd, 0, 0, userData);
     }
 
-    /** {@return entries filled and not yet handed to the kernel} */
-    public int unsubmitted() { return sqTail - submittedTail; }
-
     /**
      * Submits what was filled and, with {@code timeoutNanos} not 0, waits for a completion: forever when negative,
      * else at most that long. One system call either way.
