@@ -13,6 +13,9 @@
                       request), idle TLS connections' heap; jepoll against Netty's SslHandler (JDK provider)
                       and nginx (OpenSSL), an EC P-256 certificate made at run time (~6 min; not part of `full`)
   bench/run main|scaling|idle    one part of `full` (for working on it)
+  bench/run uring     the io_uring transport: jepoll io_uring, epoll LT and ET, Netty io_uring and epoll,
+                      nginx; keep-alive c16 and c256, pipelined x16, churn; then, untimed, system calls
+                      per request (strace -c) of every server and workload (~15 min; not part of `full`)
 
   bench/run quick --ref REF    also builds git REF (a commit, tag, branch, HEAD~3...) in a temporary
                       worktree (its jar cached by commit id in bench/work/refs/) and measures its jar as
@@ -41,6 +44,8 @@ Knobs (environment):
   QUIET_WAIT      seconds to wait for quiet CPUs before each start and window (default 8)
   JMH_WI, JMH_I   JMH warm-up and measurement iterations (default 6, 5)
   SKIP_INSTALL=1  never apt-get install a missing tool
+  SYSCALLS=1      strace -c windows (system calls per request) after the main suite's timed ones
+                  (on by default in `uring`, off elsewhere)
 Static suite (bench/run static; SERVERS and WORKLOADS work there too):
   STATIC_SERVERS    subset of: jepoll-lt jepoll-et nginx nginx-ofc jwebserver vertx undertow (and jepoll-nio)
   STATIC_WORKLOADS  subset of: 1k 64k 64m 304
@@ -79,7 +84,7 @@ from static_suite import StaticSuite  # noqa: E402  (bench/tools/static_suite.py
 from gzip_suite import GzipSuite  # noqa: E402  (bench/tools/gzip_suite.py)
 from tls_suite import TlsSuite  # noqa: E402  (bench/tools/tls_suite.py)
 
-MODES = ("quick", "full", "jmh", "main", "scaling", "idle", "static", "gzip", "tls")
+MODES = ("quick", "full", "jmh", "main", "scaling", "idle", "static", "gzip", "tls", "uring")
 SERVER_CPU, CLIENT_CPU = 0, 1
 DEFAULT_JVM_OPTS = ("-Xms1g -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED "
                     "--sun-misc-unsafe-memory-access=allow")
@@ -91,17 +96,19 @@ MAIN_WORKLOADS = "ka16 ka256 ka1024 pipe churn big echo".split()
 QUICK_WORKLOADS = ["ka256", "pipe"]
 # The flags of each jepoll model: the command's, and JepollPeer's (the library embedded, for 16 KiB and echo).
 MODEL_ARGS = {"lt": ["--transport", "epoll", "--trigger", "level"], "et": ["--transport", "epoll", "--trigger", "edge"],
-              "nio": ["--transport", "nio"], "threads": ["--transport", "threads"], "virtual": ["--transport", "virtual"]}
-PEER_ARGS = {"lt": ["epoll", "level"], "et": ["epoll", "edge"], "nio": ["nio", "level"], "threads": ["threads", "level"],
+              "nio": ["--transport", "nio"], "uring": ["--transport", "io_uring", "--no-fallback"], "threads": ["--transport", "threads"], "virtual": ["--transport", "virtual"]}
+PEER_ARGS = {"lt": ["epoll", "level"], "et": ["epoll", "edge"], "nio": ["nio", "level"], "uring": ["io_uring", "level"], "threads": ["threads", "level"],
              "virtual": ["virtual", "level"]}
 PEERS = {  # name -> main class and arguments after the port
     "netty": ("NettyPeer", ["epoll", "codec"]), "netty-raw": ("NettyPeer", ["epoll", "raw"]),
-    "netty-nio": ("NettyPeer", ["nio", "codec"]), "vertx": ("VertxPeer", []), "undertow": ("UndertowPeer", []),
+    "netty-nio": ("NettyPeer", ["nio", "codec"]), "netty-uring": ("NettyPeer", ["io_uring", "codec"]), "vertx": ("VertxPeer", []), "undertow": ("UndertowPeer", []),
     "jdk": ("JdkPeer", ["single"]), "jdk-virtual": ("JdkPeer", ["virtual"]),
     # what a Router costs: the library on epoll LT, one loop, with a few routes, against the bare handler
     "router": ("JepollRouterPeer", ["router"]), "router-bare": ("JepollRouterPeer", ["bare"]),
 }
-BY_REQUEST_ONLY = ("router", "router-bare")  # in the main suite only when SERVERS names them
+BY_REQUEST_ONLY = ("router", "router-bare", "netty-uring")  # in the main suite only when SERVERS names them
+URING_SERVERS = "jepoll-uring jepoll-lt jepoll-et netty-uring netty nginx".split()
+URING_WORKLOADS = "ka16 ka256 pipe churn".split()
 TSV_HEADER = ("suite round server workload conns idle rps p50_us p99_us connect_err read_err write_err timeout_err "
               "non2xx requests seconds cpu_us_per_req rss_kb heap_kb note server_cpu_pct cpu0_pct cpu1_pct wrk_cpu_pct "
               "other_cpu0_pct other_cpu1_pct cpu0_all_pct cpu1_all_pct bytes mb_s alloc_b_per_req alloc_total_b_per_req").split()
@@ -205,7 +212,7 @@ class Bench(StaticSuite, GzipSuite, TlsSuite):
             self.jepoll.build()
         except RuntimeError as e:
             raise Fatal(str(e))
-        self.transports = ["epoll", "nio"] + [t for t in ("threads", "virtual") if self.jepoll.accepts("--transport", t)]
+        self.transports = ["epoll", "nio"] + [t for t in ("io_uring", "threads", "virtual") if self.jepoll.accepts("--transport", t)]
         self.say(f"jepoll transports: {' '.join(self.transports)}")
         # A long idle timeout: the idle suite holds connections longer than the 60 s default.
         self.cli_extra = ["--idle-timeout", "10m"] if self.jepoll.accepts("--idle-timeout", "10m") else []
@@ -245,7 +252,7 @@ class Bench(StaticSuite, GzipSuite, TlsSuite):
     # runs the command only (its bench module is not built).
     # ------------------------------------------------------------------------------------------
     def jepoll_models(self):
-        m = ["jepoll-lt", "jepoll-et", "jepoll-nio"]
+        m = ["jepoll-lt", "jepoll-et", "jepoll-nio"] + (["jepoll-uring"] if "io_uring" in self.transports else [])
         return m + [f"jepoll-{t}" for t in ("threads", "virtual") if t in self.transports]
 
     def all_servers(self):
@@ -474,6 +481,10 @@ class Bench(StaticSuite, GzipSuite, TlsSuite):
                             self.run_wrk(conns, 1, mode_args)
                         seconds = self.measure_minor if w in ("ka1024", "big", "echo") else self.measure_s
                         self.measure("main", rnd, name, w, conns, seconds, 0, mode_args)
+                    if rnd == 1 and self.count_syscalls:  # untimed: strace slows the server, only its counts are kept
+                        for w in todo:
+                            conns, mode_args = WORKLOAD_DEFS[w]
+                            self.strace_window(rnd, name, w, conns, "/", (), mode_args=mode_args, suite="syscalls")
                     self.stop_server()
 
     def suite_scaling(self, servers):
@@ -623,7 +634,13 @@ class Bench(StaticSuite, GzipSuite, TlsSuite):
     # ------------------------------------------------------------------------------------------
     def knobs(self):
         m = self.mode
-        if m == "quick":
+        # bench/run uring: strace -c windows after the timed ones (SYSCALLS=0: none; SYSCALLS=1 adds them to any main suite)
+        self.count_syscalls = os.environ.get("SYSCALLS", "1" if m == "uring" else "0") != "0" and bool(shutil.which("strace"))
+        if m == "uring":
+            self.rounds, self.measure_s, self.warmup = int(env_num("ROUNDS", 3)), env_num("MEASURE", 5), env_num("WARMUP", 5)
+            self.servers_main = self.subset(URING_SERVERS)
+            self.workloads_main = self.subset(URING_WORKLOADS, "WORKLOADS")
+        elif m == "quick":
             self.rounds, self.measure_s, self.warmup = int(env_num("ROUNDS", 3)), env_num("MEASURE", 5), env_num("WARMUP", 5)
             self.servers_main = self.subset("jepoll-lt jepoll-et jepoll-nio netty nginx".split())
             self.workloads_main = self.subset(QUICK_WORKLOADS, "WORKLOADS")
@@ -694,7 +711,7 @@ class Bench(StaticSuite, GzipSuite, TlsSuite):
                 f.write("\t".join(TSV_HEADER) + "\n")
         open(self.wrk_log, "w").close()
         m = self.mode
-        if m in ("quick", "main"):
+        if m in ("quick", "main", "uring"):
             self.suite_main(self.servers_main, self.workloads_main)
         elif m == "scaling":
             self.suite_scaling(self.subset(self.jepoll_models()))

@@ -34,11 +34,13 @@ SERVER_NOTES = {
     "jepoll-lt": "jepoll, epoll level-triggered",
     "jepoll-et": "jepoll, epoll edge-triggered",
     "jepoll-nio": "jepoll, java.nio",
+    "jepoll-uring": "jepoll, io_uring (multishot accept and receive, provided buffers, batched sends)",
     "jepoll-threads": "jepoll, blocking, platform thread per connection",
     "jepoll-virtual": "jepoll, blocking, virtual threads",
     "netty": "Netty 4.2 epoll + HttpServerCodec",
     "netty-raw": "Netty 4.2 epoll, pre-encoded responses, no codec",
     "netty-nio": "Netty 4.2 NIO + HttpServerCodec",
+    "netty-uring": "Netty 4.2 io_uring (JNI) + HttpServerCodec",
     "vertx": "Vert.x 5, 1 event loop",
     "undertow": "Undertow 2.4, 1 IO thread",
     "jdk": "JDK HttpServer, 1-thread executor",
@@ -195,6 +197,10 @@ def write(prefix):
         md += ref_section(main_rows, env)
     if main_rows:
         md += main_section(prefix, main_rows, [r for r in rows if r["suite"] == "main" and r.get("note") == "did not start"])
+    syscalls = [r for r in rows if r["suite"] == "syscalls"]
+    if syscalls or any(r["server"] == "jepoll-uring" for r in main_rows):
+        import uring_report  # bench/tools/uring_report.py (it imports this module's helpers)
+        md += uring_report.section(main_rows, syscalls)
     scaling = [r for r in rows if r["suite"] in ("scaling", "scaling-mem")]
     if scaling:
         md += scaling_section(prefix, scaling)

@@ -28,7 +28,7 @@ STATIC_FILES = {"1k.bin": 1024, "64k.bin": 64 * 1024, "64m.bin": 64 * 1024 * 102
 STATIC_WORKLOADS = {"1k": "1k.bin", "64k": "64k.bin", "64m": "64m.bin", "304": "1k.bin"}
 STATIC_ORDER = ["1k", "64k", "64m", "304"]
 STATIC_SERVERS = "jepoll-lt jepoll-et nginx nginx-ofc jwebserver vertx undertow".split()
-STATIC_OPTIONAL = ["jepoll-nio"]  # STATIC_SERVERS="... jepoll-nio" adds it (FileChannel.transferTo)
+STATIC_OPTIONAL = ["jepoll-nio", "jepoll-uring"]  # STATIC_SERVERS="... jepoll-nio" adds it (FileChannel.transferTo)
 ETAG_EXPECTED = ("jepoll-", "nginx")  # servers whose defaults send an ETag (Vert.x and Undertow: Last-Modified only)
 NO_CONDITIONAL = {"jwebserver": "jwebserver sends no ETag and ignores If-Modified-Since (always 200)"}
 FILES_MTIME = 1_767_225_600  # 2026-01-01T00:00:00Z: whole seconds, long past (no "modified this second" rules)
@@ -185,7 +185,7 @@ class StaticSuite:
         total = sum(used.values()) or 1
         return ", ".join(f"{n} {100 * t / total:.0f}%" for n, t in parts if 100 * t / total >= 1) or "none"
 
-    def strace_window(self, rnd, name, wl, conns, path, headers):
+    def strace_window(self, rnd, name, wl, conns, path, headers, mode_args=("plain",), suite="static-strace"):
         """Syscalls per request, counted by `strace -c -f` on the server's process tree during an untimed
         wrk run (strace slows the server; only the counts are kept)."""
         out = os.path.join(self.logs, f"strace-{name}-{wl}.txt")
@@ -195,7 +195,7 @@ class StaticSuite:
             cmd += ["-p", str(p)]
         st = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         time.sleep(1.0)  # strace attaches to every thread first
-        r = self.run_wrk(conns, 2, ["plain"], path=path, headers=headers)
+        r = self.run_wrk(conns, 2, list(mode_args), path=path, headers=headers)
         st.send_signal(signal.SIGINT)  # our own strace, by its PID: it prints its table and detaches
         try:
             st.wait(timeout=20)
@@ -219,7 +219,7 @@ class StaticSuite:
         per = sorted(((k, v / r.requests) for k, v in calls.items()), key=lambda kv: -kv[1])
         total = sum(v for _, v in per)
         note = " ".join(f"{k}={v:.2f}" for k, v in per if v >= 0.01)
-        self.row(suite="static-strace", round=rnd, server=name, workload=wl, conns=conns, requests=r.requests,
+        self.row(suite=suite, round=rnd, server=name, workload=wl, conns=conns, requests=r.requests,
                  note=f"total={total:.2f} {note}")
         self.say(f"  {name} {wl}: {total:.1f} syscalls/request under strace: {note[:160]}")
 

@@ -22,7 +22,7 @@ import io.netty.util.AsciiString;
 
 
 /**
- * Netty on one event loop (it accepts and serves). {@code NettyPeer PORT epoll|nio codec|raw}:
+ * Netty on one event loop (it accepts and serves). {@code NettyPeer PORT epoll|io_uring|nio codec|raw}:
  * <ul>
  * <li>codec: {@link HttpServerCodec} and a handler that writes a {@link FullHttpResponse} per request
  * and flushes once per read batch (channelReadComplete), the usual high-performance Netty shape;</li>
@@ -35,9 +35,9 @@ public final class NettyPeer {
 
     public static void main(String[] args) throws Exception {
         int port = Peers.port(args);
-        boolean nio = Peers.arg(args, 1, "epoll").equals("nio");
+        String transport = Peers.arg(args, 1, "epoll");
         boolean raw = Peers.arg(args, 2, "codec").equals("raw");
-        NettyServer.run("netty-" + (nio ? "nio" : "epoll") + "-" + (raw ? "raw" : "codec"), port, nio, p -> {
+        NettyServer.run("netty-" + transport + "-" + (raw ? "raw" : "codec"), port, transport, p -> {
             if (raw) p.addLast(new RawHttpHandler());
             else p.addLast(new HttpServerCodec(), new CodecHandler());
         });
