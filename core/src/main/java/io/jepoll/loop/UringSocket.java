@@ -52,6 +52,8 @@ final class UringSocket extends Socket {
     boolean sending;                // the head chunk is in flight
     boolean flushQueued;            // in the poller's list of sends to submit
     boolean sendFailed;
+    boolean pollingOut;             // sendfile met a full socket buffer: a POLLOUT poll is in flight
+    boolean fileWaits;              // a large file waits for the chunks queued before it to leave
     boolean shutdownWanted;
     long closeAskedNanos;
 

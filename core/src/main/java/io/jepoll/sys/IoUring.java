@@ -25,9 +25,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class IoUring implements AutoCloseable {
 
     // Opcodes used (include/uapi/linux/io_uring.h).
-    static final byte OP_NOP = 0, OP_ACCEPT = 13, OP_ASYNC_CANCEL = 14, OP_CLOSE = 19, OP_READ = 22, OP_SEND = 26,
+    static final byte OP_NOP = 0, OP_POLL_ADD = 6, OP_ACCEPT = 13, OP_ASYNC_CANCEL = 14, OP_CLOSE = 19, OP_READ = 22, OP_SEND = 26,
             OP_RECV = 27, OP_SHUTDOWN = 34;
-    private static final byte[] OPS_NEEDED = {OP_NOP, OP_ACCEPT, OP_ASYNC_CANCEL, OP_CLOSE, OP_READ, OP_SEND, OP_RECV};
+    private static final byte[] OPS_NEEDED = {OP_NOP, OP_POLL_ADD, OP_ACCEPT, OP_ASYNC_CANCEL, OP_CLOSE, OP_READ, OP_SEND, OP_RECV};
 
     /** Completion flag: a buffer of the provided ring was used; its id is in the upper 16 bits. */
     public static final int CQE_F_BUFFER = 1;
@@ -237,6 +237,15 @@ public final class IoUring implements AutoCloseable {
         long at = nextEntry();
         fill(at, OP_READ, (byte) 0, eventFd, into.address(), 8, userData);
     }
+
+    /** One completion when {@code fd} can take output again (POLLOUT; also on an error or hang-up). */
+    public void pollWritable(int fd, long userData) {
+        long at = nextEntry();
+        fill(at, OP_POLL_ADD, (byte) 0, fd, 0, 0, userData);
+        sqes.set(JAVA_INT, at + 28, POLLOUT);
+    }
+
+    private static final int POLLOUT = 4;
 
     /** Cancels the request that carried {@code target}; a completion only when the cancel itself fails. */
     public void cancel(long target, long userData) {

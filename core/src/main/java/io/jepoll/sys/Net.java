@@ -158,6 +158,19 @@ public final class Net {
         }
     }
 
+    /** send(2) from native memory (MSG_NOSIGNAL, and MSG_MORE with {@code more}): bytes taken, or -errno. */
+    static int send(int fd, MemorySegment src, int len, boolean more) {
+        Libc.Scratch s = Libc.scratch();
+        try {
+            long n = (long) Libc.SEND_HEAP.invokeExact(s.state, fd, src, (long) len, more ? MSG_NOSIGNAL | MSG_MORE : MSG_NOSIGNAL);
+            if (n >= 0) return (int) n;
+            int errno = s.errno();
+            return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
+        } catch (Throwable t) {
+            throw Libc.linkageBug(t);
+        }
+    }
+
     /** write(2) from native memory: bytes written or -errno. */
     public static long write(int fd, MemorySegment src, long len) {
         Libc.Scratch s = Libc.scratch();

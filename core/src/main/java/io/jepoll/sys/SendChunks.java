@@ -67,6 +67,14 @@ public final class SendChunks implements AutoCloseable {
         return Files.pread(fileFd, segment(id).asSlice(at, len), len, position);
     }
 
+    /**
+     * A plain send(2) of {@code len} bytes of chunk {@code id} from {@code at}, for when the bytes must be in the
+     * socket before a sendfile: bytes taken, or -errno (-EAGAIN: the socket buffer is full).
+     */
+    public int sendNow(int id, int at, int len, int socketFd, boolean more) {
+        return Net.send(socketFd, segment(id).asSlice(at, len), len, more);
+    }
+
     /** Frees the memory; call only when no send is in flight. */
     @Override
     public void close() {
