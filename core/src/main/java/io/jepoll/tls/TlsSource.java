@@ -24,7 +24,8 @@ import java.util.List;
 /**
  * The files a {@link TlsContext} is made of, and how they become a JDK context: every
  * identity (a PEM pair, each key entry of a keystore) goes into one in-memory PKCS#12
- * keystore, handed to the PKIX key manager, which picks the certificate by SNI and key type.
+ * keystore, handed to the PKIX key manager, which picks the certificate by SNI and key type
+ * ({@link KeptKeys} hands its key out from memory).
  * Loading is all or nothing: the result is built completely before anyone sees it.
  */
 record TlsSource(List<PemPair> pems, List<KeyStoreFile> keyStores, Path clientAuthorities, List<String> applicationProtocols) {
@@ -44,6 +45,8 @@ record TlsSource(List<PemPair> pems, List<KeyStoreFile> keyStores, Path clientAu
     Loaded load() throws IOException {
         KeyStore identities = emptyKeyStore();
         List<X509Certificate> leaves = new ArrayList<>();
+        java.util.Map<String, PrivateKey> keys = new java.util.HashMap<>();
+        java.util.Map<String, X509Certificate[]> chains = new java.util.HashMap<>();
         for (PemPair p : pems) {
             List<X509Certificate> chain = PemFiles.certificates(p.chain());
             PrivateKey key = PemFiles.privateKey(p.key());
@@ -52,10 +55,19 @@ record TlsSource(List<PemPair> pems, List<KeyStoreFile> keyStores, Path clientAu
         }
         for (KeyStoreFile k : keyStores) addKeyStore(identities, k, leaves);
         try {
+            for (String alias : Collections.list(identities.aliases())) {
+                keys.put(alias, (PrivateKey) identities.getKey(alias, MEMORY_PASSWORD)); // decrypted once, here
+                Certificate[] chain = identities.getCertificateChain(alias);
+                chains.put(alias, java.util.Arrays.copyOf(chain, chain.length, X509Certificate[].class));
+            }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX"); // chooses by SNI, unlike SunX509
             kmf.init(identities, MEMORY_PASSWORD);
+            javax.net.ssl.KeyManager[] managers = kmf.getKeyManagers();
+            for (int i = 0; i < managers.length; i++) {
+                if (managers[i] instanceof javax.net.ssl.X509ExtendedKeyManager m) managers[i] = new KeptKeys(m, keys, chains);
+            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), trustManagers(), random());
+            context.init(managers, trustManagers(), random());
             return new Loaded(context, parameters(context), List.copyOf(leaves));
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot make a TLS context of these certificates: " + e.getMessage(), e);
