@@ -25,7 +25,10 @@ class EchoLoopTest {
         final Backend transport;
         final Trigger trigger;
         Mode(Backend t, Trigger g) { transport = t; trigger = g; }
-        LoopConfig config() { return LoopConfig.defaults().withBackend(transport).withTrigger(trigger); }
+        LoopConfig config() {
+            org.junit.jupiter.api.Assumptions.assumeTrue(transport.isAvailable(), () -> transport.label() + " refused here: " + transport.unavailableReason());
+            return LoopConfig.defaults().withBackend(transport).withTrigger(trigger);
+        }
     }
 
     static final Protocol ECHO = c -> new ConnectionHandler() {
