@@ -76,7 +76,8 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
                                       jepoll.Connection (off unless a recording enables them)
               --metrics-host ADDR     address of the metrics listener (default 127.0.0.1)
               --trace                 print every step of the event loop: epoll_wait, events,
-                                      accept4, reads, sends, epoll_ctl, timers, closes
+                                      accept4, reads, sends, epoll_ctl, timers, closes (on
+                                      io_uring: its submissions and completions too)
               --virtual-threads       run the handler on virtual threads
               --proxy-protocol        behind a load balancer: every connection starts with a PROXY
                                       header (v1 or v2), whose client address is the request's;

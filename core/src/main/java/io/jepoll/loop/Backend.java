@@ -119,6 +119,9 @@ public enum Backend {
         }
     }
 
+    /** {@return whether this backend can serve a listening socket it did not open (socket activation)} */
+    public boolean adoptsDescriptors() { return this != NIO; }
+
     boolean supportsReusePort() {
         return this != NIO || NioSocket.supportsReusePort();
     }

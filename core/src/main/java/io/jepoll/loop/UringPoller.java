@@ -57,7 +57,8 @@ final class UringPoller implements Poller, IoUring.Completions {
     UringPoller(int maxEvents, Tracer trace, int loopIndex) {
         this.trace = trace;
         this.loopIndex = loopIndex;
-        ring = IoUring.open(Integer.highestOneBit(Math.max(256, Math.min(maxEvents, 4096)) * 2 - 1));
+        int entries = Math.max(256, Math.min(maxEvents, 4096));
+        ring = IoUring.open(Integer.highestOneBit(entries * 2 - 1)); // the power of two at or above: the kernel's rule
         try {
             buffers = new ProvidedBuffers(ring, 0, BUFFERS, BUFFER_SIZE);
             wakeFd = EventFd.createBlocking(); // io_uring polls a blocking descriptor; a non-blocking read would just fail
@@ -164,8 +165,11 @@ final class UringPoller implements Poller, IoUring.Completions {
 
     // ---------------------------------------------------------------- receiving
 
+    /** Nothing more can be received: the socket is closing, or its stream ended with EOF or an error. */
+    private static boolean receiveOver(UringSocket u) { return u.closeAsked || u.eof || u.receiveError != 0; }
+
     void wantReceive(UringSocket u) {
-        if (u.armQueued || u.receiving || u.closeAsked || u.eof || u.receiveError != 0) return;
+        if (u.armQueued || u.receiving || receiveOver(u)) return;
         u.armQueued = true;
         toArm.add(u);
     }
@@ -174,7 +178,7 @@ final class UringPoller implements Poller, IoUring.Completions {
         for (int n = toArm.size(); n > 0; n--) {
             UringSocket u = toArm.poll();
             u.armQueued = false;
-            if (u.receiving || u.closeAsked || u.eof || u.receiveError != 0 || (u.interest & Interest.READ) == 0) continue;
+            if (u.receiving || receiveOver(u) || (u.interest & Interest.READ) == 0) continue;
             if (!u.listening && buffers.available() == 0) { // none free: try again once reads have recycled some
                 u.armQueued = true;
                 toArm.add(u);

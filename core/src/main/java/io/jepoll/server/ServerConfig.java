@@ -59,7 +59,7 @@ public record ServerConfig(InetSocketAddress address, Transport transport, int l
         listenFds = List.copyOf(listenFds);
         Health.checkPath(healthPath);
         for (int fd : listenFds) if (fd < 0) throw new IllegalArgumentException("not a descriptor: " + fd);
-        if (!listenFds.isEmpty() && transport != Transport.EPOLL && transport != Transport.IO_URING) {
+        if (!listenFds.isEmpty() && (transport.backend() == null || !transport.backend().adoptsDescriptors())) {
             throw new IllegalArgumentException("serving a passed socket (socket activation) needs the epoll or io_uring transport: "
                     + transport.label() + " cannot adopt a descriptor it did not open");
         }

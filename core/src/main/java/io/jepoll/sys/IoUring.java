@@ -25,9 +25,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class IoUring implements AutoCloseable {
 
     // Opcodes used (include/uapi/linux/io_uring.h).
-    static final byte OP_NOP = 0, OP_POLL_ADD = 6, OP_ACCEPT = 13, OP_ASYNC_CANCEL = 14, OP_CLOSE = 19, OP_READ = 22, OP_SEND = 26,
+    static final byte OP_POLL_ADD = 6, OP_ACCEPT = 13, OP_ASYNC_CANCEL = 14, OP_CLOSE = 19, OP_READ = 22, OP_SEND = 26,
             OP_RECV = 27, OP_SHUTDOWN = 34;
-    private static final byte[] OPS_NEEDED = {OP_NOP, OP_POLL_ADD, OP_ACCEPT, OP_ASYNC_CANCEL, OP_CLOSE, OP_READ, OP_SEND, OP_RECV};
+    private static final byte[] OPS_NEEDED = {OP_POLL_ADD, OP_ACCEPT, OP_ASYNC_CANCEL, OP_CLOSE, OP_READ, OP_SEND, OP_RECV};
 
     /** Completion flag: a buffer of the provided ring was used; its id is in the upper 16 bits. */
     public static final int CQE_F_BUFFER = 1;
@@ -179,12 +179,6 @@ public final class IoUring implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ submissions
-
-    /** {@return room left in the submission ring} */
-    public int room() {
-        int head = (int) INT.getAcquire(rings, sqHeadAt);
-        return sqEntries - (sqTail - head);
-    }
 
     /** The next free entry, zeroed; submits first when the ring is full. */
     private long nextEntry() {
@@ -380,9 +374,6 @@ public final class IoUring implements AutoCloseable {
             throw Libc.linkageBug(t);
         }
     }
-
-    /** The ring's descriptor, for traces. */
-    public int fd() { return fd; }
 
     /** Closing the descriptor makes the kernel cancel whatever is still in flight; callers drain first. */
     @Override

@@ -18,7 +18,7 @@ public final class ProvidedBuffers implements AutoCloseable {
     private static final long TAIL_AT = 14; // struct io_uring_buf_ring: the tail overlays entry 0's resv field
 
     private final IoUring ring;
-    private final int group, count, size, mask;
+    private final int group, size, mask;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment entries, data;
     private short tail;
@@ -34,7 +34,6 @@ public final class ProvidedBuffers implements AutoCloseable {
         if (Integer.bitCount(count) != 1 || count > 32768) throw new IllegalArgumentException("count must be a power of two ≤ 32768: " + count);
         this.ring = ring;
         this.group = group;
-        this.count = count;
         this.size = size;
         this.mask = count - 1;
         this.entries = arena.allocate(16L * count, 4096);
@@ -62,12 +61,6 @@ public final class ProvidedBuffers implements AutoCloseable {
 
     /** {@return the group id receives name} */
     public int group() { return group; }
-
-    /** {@return the size of each buffer} */
-    public int bufferSize() { return size; }
-
-    /** {@return how many buffers there are} */
-    public int count() { return count; }
 
     /** {@return buffers the kernel can still fill} */
     public int available() { return available; }

@@ -50,9 +50,6 @@ public final class SendChunks implements AutoCloseable {
     /** {@return whether {@link #take} would give a chunk} */
     public boolean hasFree() { return freeTop > 0 || made < maxChunks; }
 
-    /** {@return each chunk's size} */
-    public int chunkSize() { return chunkSize; }
-
     long address(int id) { return slabs.get(id / SLAB).address() + (long) (id % SLAB) * chunkSize; }
 
     private MemorySegment segment(int id) { return slabs.get(id / SLAB).asSlice((long) (id % SLAB) * chunkSize, chunkSize); }
