@@ -21,16 +21,12 @@ public final class Epoll {
     static final int EPOLL_CTL_DEL = 2;
     static final int EPOLL_CTL_MOD = 3;
     private static final int EPOLL_CLOEXEC = 0x80000;
+    private static final int SIGSET_BYTES = 8; // the kernel's sigset_t, checked even when no mask is given
 
     /** A new epoll instance (close-on-exec). */
     public static int create() {
         Libc.Scratch s = Libc.scratch();
-        int fd;
-        try {
-            fd = (int) Libc.EPOLL_CREATE1.invokeExact(s.state, EPOLL_CLOEXEC);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        int fd = (int) Libc.call(s, SyscallNumbers.EPOLL_CREATE1, EPOLL_CLOEXEC);
         if (fd < 0) throw new SysException("epoll_create1", s.errno());
         return fd;
     }
@@ -44,12 +40,8 @@ public final class Epoll {
     /** Stops watching {@code fd}. Returns 0 or -errno (ENOENT/EBADF are normal during teardown). */
     public static int remove(int epfd, int fd) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            int r = (int) Libc.EPOLL_CTL.invokeExact(s.state, epfd, EPOLL_CTL_DEL, fd, s.event);
-            return r < 0 ? -s.errno() : 0;
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.EPOLL_CTL, epfd, EPOLL_CTL_DEL, fd, s.event.address());
+        return r < 0 ? -s.errno() : 0;
     }
 
     private static void ctl(int epfd, int op, int fd, int events, String call) {
@@ -58,12 +50,7 @@ public final class Epoll {
         ev.set(JAVA_INT_UNALIGNED, 0, events);
         ev.set(JAVA_INT_UNALIGNED, EpollEvents.DATA_OFFSET, fd);
         ev.set(JAVA_INT_UNALIGNED, EpollEvents.DATA_OFFSET + 4, 0);
-        int r;
-        try {
-            r = (int) Libc.EPOLL_CTL.invokeExact(s.state, epfd, op, fd, ev);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.EPOLL_CTL, epfd, op, fd, ev.address());
         if (r < 0) throw new SysException(call, s.errno());
     }
 
@@ -74,12 +61,9 @@ public final class Epoll {
      */
     public static int wait(int epfd, EpollEvents events, int timeoutMillis) {
         Libc.Scratch s = Libc.scratch();
-        int n;
-        try {
-            n = (int) Libc.EPOLL_WAIT.invokeExact(s.state, epfd, events.segment(), events.capacity(), timeoutMillis);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        // epoll_pwait with no signal mask (0) is epoll_wait, and the one of the two that every architecture has.
+        int n = (int) Libc.call(s, SyscallNumbers.EPOLL_PWAIT, epfd, events.segment().address(), events.capacity(),
+                timeoutMillis, 0, SIGSET_BYTES);
         if (n >= 0) return n;
         int errno = s.errno();
         if (errno == Errno.EINTR) return -Errno.EINTR;

@@ -15,12 +15,7 @@ public final class EventFd {
     /** A new non-blocking, close-on-exec eventfd with counter 0. */
     public static int create() {
         Libc.Scratch s = Libc.scratch();
-        int fd;
-        try {
-            fd = (int) Libc.EVENTFD.invokeExact(s.state, 0, EFD_NONBLOCK | EFD_CLOEXEC);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        int fd = (int) Libc.call(s, SyscallNumbers.EVENTFD2, 0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (fd < 0) throw new SysException("eventfd", s.errno());
         return fd;
     }
@@ -31,12 +26,7 @@ public final class EventFd {
      */
     public static int createBlocking() {
         Libc.Scratch s = Libc.scratch();
-        int fd;
-        try {
-            fd = (int) Libc.EVENTFD.invokeExact(s.state, 0, EFD_CLOEXEC);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        int fd = (int) Libc.call(s, SyscallNumbers.EVENTFD2, 0, EFD_CLOEXEC);
         if (fd < 0) throw new SysException("eventfd", s.errno());
         return fd;
     }

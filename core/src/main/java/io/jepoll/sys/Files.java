@@ -18,6 +18,7 @@ public final class Files {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int SEEK_END = 2;
+    private static final int AT_FDCWD = -100; // openat relative to the working directory: open(2)
 
     /** Opens {@code path} read-only and close-on-exec; returns the fd or throws {@link SysException}. */
     public static int open(Path path) {
@@ -26,11 +27,7 @@ public final class Files {
         // One small allocation per opened file for the C string: files are opened per request, not per byte.
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocateFrom(path.toString());
-            try {
-                fd = (int) Libc.FileCalls.OPEN.invokeExact(s.state, name, O_RDONLY | O_CLOEXEC);
-            } catch (Throwable t) {
-                throw Libc.linkageBug(t);
-            }
+            fd = (int) Libc.call(s, SyscallNumbers.OPENAT, AT_FDCWD, name.address(), O_RDONLY | O_CLOEXEC);
         }
         if (fd < 0) throw new SysException("open " + path, s.errno());
         return fd;
@@ -55,12 +52,7 @@ public final class Files {
     /** fstat(2) of an open descriptor, or throws {@link SysException}. */
     public static Stat stat(int fd) {
         Libc.Scratch s = Libc.scratch();
-        int r;
-        try {
-            r = (int) Libc.FileCalls.FSTAT.invokeExact(s.state, fd, s.stat);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.FSTAT, fd, s.stat.address());
         if (r < 0) throw new SysException("fstat", s.errno());
         MemorySegment st = s.stat;
         int mode = st.get(JAVA_INT, ST_MODE);
@@ -71,12 +63,7 @@ public final class Files {
     /** The size of an open file in bytes (lseek to its end; sendfile takes explicit offsets, so the position is unused). */
     public static long size(int fd) {
         Libc.Scratch s = Libc.scratch();
-        long n;
-        try {
-            n = (long) Libc.FileCalls.LSEEK.invokeExact(s.state, fd, 0L, SEEK_END);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long n = Libc.call(s, SyscallNumbers.LSEEK, fd, 0, SEEK_END);
         if (n < 0) throw new SysException("lseek", s.errno());
         return n;
     }
@@ -89,12 +76,7 @@ public final class Files {
     public static long sendfile(int outFd, int inFd, long offset, long count) {
         Libc.Scratch s = Libc.scratch();
         s.u64.set(JAVA_LONG, 0, offset);
-        long n;
-        try {
-            n = (long) Libc.FileCalls.SENDFILE.invokeExact(s.state, outFd, inFd, s.u64, count);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long n = Libc.call(s, SyscallNumbers.SENDFILE, outFd, inFd, s.u64.address(), count);
         if (n >= 0) return n;
         int errno = s.errno();
         return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
@@ -108,12 +90,7 @@ public final class Files {
     public static long pread(int fd, MemorySegment dst, long len, long offset) {
         Libc.Scratch s = Libc.scratch();
         while (true) {
-            long n;
-            try {
-                n = (long) Libc.FileCalls.PREAD.invokeExact(s.state, fd, dst, len, offset);
-            } catch (Throwable t) {
-                throw Libc.linkageBug(t);
-            }
+            long n = Libc.call(s, SyscallNumbers.PREAD64, fd, dst.address(), len, offset);
             if (n >= 0) return n;
             int errno = s.errno();
             if (errno != Errno.EINTR) return -errno; // a signal before any byte: simply read again

@@ -45,7 +45,6 @@ public final class IoUring implements AutoCloseable {
             UNREGISTER_PBUF_RING = 23;
     private static final long OFF_SQ_RING = 0, OFF_SQES = 0x10000000L;
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_POPULATE = 0x8000;
-    private static final long SYS_SETUP = 425, SYS_ENTER = 426, SYS_REGISTER = 427; // the same on x86-64 and aarch64
 
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle SHORT = JAVA_SHORT.varHandle();
@@ -137,7 +136,7 @@ public final class IoUring implements AutoCloseable {
             MemorySegment p = a.allocate(120, 8);
             p.set(JAVA_INT, 4, entries * 2);
             p.set(JAVA_INT, 8, SETUP_CQSIZE | SETUP_R_DISABLED | SETUP_SUBMIT_ALL | SETUP_FLAGS);
-            long r = call3(Libc.UringCalls.SYSCALL_SETUP, "io_uring_setup", entries, p);
+            long r = setup(entries, p);
             return new IoUring((int) r, p);
         }
     }
@@ -274,13 +273,7 @@ public final class IoUring implements AutoCloseable {
         MemorySegment arg = timeoutNanos > 0 ? enterArg : MemorySegment.NULL;
         long argSize = timeoutNanos > 0 ? 24L : 0L;
         Libc.Scratch s = Libc.scratch();
-        long r;
-        try {
-            r = (long) Libc.UringCalls.SYSCALL_ENTER.invokeExact(s.state, SYS_ENTER, (long) fd, (long) toSubmit,
-                    (long) wait, flags, arg, argSize);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.IO_URING_ENTER, fd, toSubmit, wait, flags, arg.address(), argSize);
         return r >= 0 ? (int) r : -s.errno();
     }
 
@@ -331,48 +324,29 @@ public final class IoUring implements AutoCloseable {
 
     private void register(int opcode, MemorySegment arg, int count, String what) {
         Libc.Scratch s = Libc.scratch();
-        long r;
-        try {
-            r = (long) Libc.UringCalls.SYSCALL_REGISTER.invokeExact(s.state, SYS_REGISTER, (long) fd, (long) opcode, arg, (long) count);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.IO_URING_REGISTER, fd, opcode, arg.address(), count);
         if (r < 0) throw new SysException(what, s.errno());
     }
 
-    private static long call3(java.lang.invoke.MethodHandle h, String what, int entries, MemorySegment p) {
+    private static long setup(int entries, MemorySegment p) {
         Libc.Scratch s = Libc.scratch();
-        long r;
-        try {
-            r = (long) h.invokeExact(s.state, SYS_SETUP, (long) entries, p);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
-        if (r < 0) throw new SysException(what, s.errno());
+        long r = Libc.call(s, SyscallNumbers.IO_URING_SETUP, entries, p.address());
+        if (r < 0) throw new SysException("io_uring_setup", s.errno());
         return r;
     }
 
     @SuppressWarnings("restricted") // the mapping is exactly as long as asked
     private static MemorySegment map(int fd, long bytes, long offset) {
         Libc.Scratch s = Libc.scratch();
-        MemorySegment m;
-        try {
-            m = (MemorySegment) Libc.UringCalls.MMAP.invokeExact(s.state, MemorySegment.NULL, bytes,
-                    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, offset);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
-        if (m.address() == -1L) throw new SysException("mmap(io_uring)", s.errno());
-        return m.reinterpret(bytes);
+        long address = Libc.call(s, SyscallNumbers.MMAP, 0, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+                fd, offset);
+        if (address == -1L) throw new SysException("mmap(io_uring)", s.errno());
+        return MemorySegment.ofAddress(address).reinterpret(bytes);
     }
 
     private static void unmap(MemorySegment m, long bytes) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            int r = (int) Libc.UringCalls.MUNMAP.invokeExact(s.state, m, bytes);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        Libc.call(s, SyscallNumbers.MUNMAP, m.address(), bytes);
     }
 
     /** Closing the descriptor makes the kernel cancel whatever is still in flight; callers drain first. */

@@ -14,13 +14,19 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The downcall handles for every libc function jepoll calls, and the per-thread memory
- * they need. This class is the only one that knows how errno is captured.
+ * The way into the kernel: every system call jepoll makes goes through libc's {@code syscall(3)}, by number
+ * ({@link SyscallNumbers}), and this class is the only one that knows how, and how errno is captured.
  *
- * <p>Each handle captures errno into a small per-thread segment ({@link Scratch}), so a
- * call allocates nothing and concurrent loops never see each other's errno. Calls that
- * never block and take Java arrays (recv, send) are linked as <em>critical</em> with heap
- * access: the kernel copies straight to or from the {@code byte[]}, no native bounce buffer.
+ * <p>Why one C function and not libc's wrapper for each call: each downcall handle of a new C signature makes the
+ * JDK spin its stub classes, 10 to 20 ms of a cold start each, and a server needs ten signatures before its first
+ * answer. {@code long syscall(long number, ...)} passes every argument in a full register, as the kernel reads
+ * them (an int sign-extended, a pointer as its address), so two handles serve every call: {@link #SYSCALL}, and
+ * {@link #SYSCALL_BUFFER} for recv and send, whose buffer may be a Java array. That one is <em>critical</em>
+ * with heap access: the kernel copies straight to or from the {@code byte[]}, no native bounce buffer; it never
+ * blocks, as recv and send on a non-blocking socket do not.
+ *
+ * <p>Each call captures errno into a small per-thread segment ({@link Scratch}), so a call allocates nothing and
+ * concurrent loops never see each other's errno. A call returns what the kernel returned, or -1 with errno set.
  */
 final class Libc {
     private Libc() {}
@@ -30,99 +36,61 @@ final class Libc {
     private static final VarHandle ERRNO =
             CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
+    /** The number is syscall's one named parameter; the six arguments after it are its "...". */
+    private static final Linker.Option NUMBER_THEN_VARIADIC = Linker.Option.firstVariadicArg(1);
 
-    // Linked when Libc is first used: the calls every server makes before its first answer (the
-    // probe, an event loop, a listener, accept, read, send, close). Linking a call of a new shape
-    // costs several milliseconds (the JDK spins its stub classes then), so the calls that only some
-    // features need wait in the holders below until that feature first runs.
-    static final MethodHandle EPOLL_CREATE1 = fn("epoll_create1", JAVA_INT, JAVA_INT);
-    static final MethodHandle EPOLL_CTL = fn("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
-    static final MethodHandle EPOLL_WAIT = fn("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    static final MethodHandle EVENTFD = fn("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
-    static final MethodHandle SOCKET = fn("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    static final MethodHandle BIND = fn("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle LISTEN = fn("listen", JAVA_INT, JAVA_INT, JAVA_INT);
-    static final MethodHandle ACCEPT4 = fn("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-    static final MethodHandle GETSOCKNAME = fn("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    static final MethodHandle GETPEERNAME = fn("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    static final MethodHandle SETSOCKOPT = fn("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle SHUTDOWN = fn("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
-    static final MethodHandle CLOSE = fn("close", JAVA_INT, JAVA_INT);
-    /**
-     * recv(2) into a Java array: critical (never blocks on a non-blocking socket). With flags 0 it is read(2),
-     * and it has send's shape, so the two share one stub.
-     */
-    static final MethodHandle RECV_HEAP = fnCritical("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-    /** send(2) from a Java array, with MSG_NOSIGNAL so a vanished peer gives EPIPE, not SIGPIPE. */
-    static final MethodHandle SEND_HEAP = fnCritical("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    /** {@code long syscall(long number, long a1, ..., long a6)}. */
+    static final MethodHandle SYSCALL = link(FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO,
+            NUMBER_THEN_VARIADIC);
+    /** {@code long syscall(long number, long fd, void *buffer, long a3, ..., long a6)}: the buffer may be on the heap. */
+    static final MethodHandle SYSCALL_BUFFER = link(FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO,
+            NUMBER_THEN_VARIADIC, Linker.Option.critical(true));
 
-    /**
-     * Linked when the first file is served. Also, fstat is a real symbol only since glibc 2.33: on an
-     * older libc only file serving fails, not every socket call.
-     */
-    static final class FileCalls {
-        private FileCalls() {}
-
-        static final MethodHandle OPEN = fn("open", JAVA_INT, ADDRESS, JAVA_INT);
-        static final MethodHandle FSTAT = fn("fstat", JAVA_INT, JAVA_INT, ADDRESS);
-        static final MethodHandle LSEEK = fn("lseek", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
-        static final MethodHandle SENDFILE = fn("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
-        /** pread(2) into native memory (files over TLS): not critical, a disk read may take a while. */
-        static final MethodHandle PREAD = fn("pread", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
+    /** System call {@code number} with up to six arguments (the unused ones 0): what the kernel returned, or -1. */
+    static long call(Scratch s, long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        try {
+            return (long) SYSCALL.invokeExact(s.state, number, a1, a2, a3, a4, a5, a6);
+        } catch (Throwable t) {
+            throw linkageBug(t);
+        }
     }
 
-    /** Linked when a loop is first woken by another thread: read and write on an eventfd's counter. */
-    static final class MemoryCalls {
-        private MemoryCalls() {}
+    static long call(Scratch s, long number, long a1) { return call(s, number, a1, 0, 0, 0, 0, 0); }
 
-        static final MethodHandle READ = fn("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-        static final MethodHandle WRITE = fn("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    static long call(Scratch s, long number, long a1, long a2) { return call(s, number, a1, a2, 0, 0, 0, 0); }
+
+    static long call(Scratch s, long number, long a1, long a2, long a3) { return call(s, number, a1, a2, a3, 0, 0, 0); }
+
+    static long call(Scratch s, long number, long a1, long a2, long a3, long a4) {
+        return call(s, number, a1, a2, a3, a4, 0, 0);
     }
 
-    /** Linked on first use: getsockopt, and what inherited sockets need (fcntl, unsetenv). */
+    /** recvfrom or sendto of {@code buffer} (heap or native) with no address: bytes moved, or -1. */
+    static long callBuffer(Scratch s, long number, int fd, MemorySegment buffer, long length, int flags) {
+        try {
+            return (long) SYSCALL_BUFFER.invokeExact(s.state, number, (long) fd, buffer, length, (long) flags, 0L, 0L);
+        } catch (Throwable t) {
+            throw linkageBug(t);
+        }
+    }
+
+    /** Linked on first use: unsetenv, a libc function rather than a system call (what inherited sockets need). */
     static final class OnDemand {
         private OnDemand() {}
 
-        static final MethodHandle GETSOCKOPT = fn("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-        /** fcntl(fd, cmd, int): variadic in C, so linked with its third argument marked as such. */
-        static final MethodHandle FCNTL = fnVariadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-        static final MethodHandle UNSETENV = fn("unsetenv", JAVA_INT, ADDRESS);
+        static final MethodHandle UNSETENV = link(symbol("unsetenv"), FunctionDescriptor.of(JAVA_INT, ADDRESS),
+                CAPTURE_ERRNO);
     }
 
-    /**
-     * Linked when an io_uring loop starts. glibc has no wrapper for io_uring's three calls, so they go through
-     * syscall(2), variadic: every argument is passed as a full register (long or pointer), as the kernel reads them.
-     */
-    static final class UringCalls {
-        private UringCalls() {}
-
-        static final MethodHandle SYSCALL_SETUP = fnVariadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
-        static final MethodHandle SYSCALL_ENTER = fnVariadic("syscall", 1, JAVA_LONG,
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
-        static final MethodHandle SYSCALL_REGISTER = fnVariadic("syscall", 1, JAVA_LONG,
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
-        static final MethodHandle MMAP = fn("mmap", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
-        static final MethodHandle MUNMAP = fn("munmap", JAVA_INT, ADDRESS, JAVA_LONG);
+    private static MethodHandle link(FunctionDescriptor descriptor, Linker.Option... options) {
+        return link(symbol("syscall"), descriptor, options);
     }
 
     @SuppressWarnings("restricted") // native access is this package's job; enabled by the manifest / flag
-    private static MethodHandle fn(String name, java.lang.foreign.MemoryLayout ret,
-                                   java.lang.foreign.MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO);
-    }
-
-    @SuppressWarnings("restricted")
-    private static MethodHandle fnVariadic(String name, int firstVariadic, java.lang.foreign.MemoryLayout ret,
-                                           java.lang.foreign.MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO,
-                Linker.Option.firstVariadicArg(firstVariadic));
-    }
-
-    @SuppressWarnings("restricted")
-    private static MethodHandle fnCritical(String name, java.lang.foreign.MemoryLayout ret,
-                                           java.lang.foreign.MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO, CRITICAL_HEAP);
+    private static MethodHandle link(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option... options) {
+        return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
     private static MemorySegment symbol(String name) {

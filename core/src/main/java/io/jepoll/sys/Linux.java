@@ -1,6 +1,6 @@
 package io.jepoll.sys;
 
-/** Whether the native transport can run here: Linux on x86-64 or aarch64, with libc's epoll. */
+/** Whether the native transport can run here: Linux on x86-64 or aarch64, with epoll. */
 public final class Linux {
     private Linux() {}
 

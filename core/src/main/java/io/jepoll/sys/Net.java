@@ -56,12 +56,7 @@ public final class Net {
     /** A new non-blocking TCP socket for the given family ({@link #AF_INET} or {@link #AF_INET6}). */
     public static int socket(int family) {
         Libc.Scratch s = Libc.scratch();
-        int fd;
-        try {
-            fd = (int) Libc.SOCKET.invokeExact(s.state, family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        int fd = (int) Libc.call(s, SyscallNumbers.SOCKET, family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) throw new SysException("socket", s.errno());
         return fd;
     }
@@ -74,23 +69,13 @@ public final class Net {
     public static void bind(int fd, InetSocketAddress address) {
         Libc.Scratch s = Libc.scratch();
         int len = encode(address, s.addr);
-        int r;
-        try {
-            r = (int) Libc.BIND.invokeExact(s.state, fd, s.addr, len);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.BIND, fd, s.addr.address(), len);
         if (r < 0) throw new SysException("bind " + address, s.errno());
     }
 
     public static void listen(int fd, int backlog) {
         Libc.Scratch s = Libc.scratch();
-        int r;
-        try {
-            r = (int) Libc.LISTEN.invokeExact(s.state, fd, backlog);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.LISTEN, fd, backlog);
         if (r < 0) throw new SysException("listen", s.errno());
     }
 
@@ -101,37 +86,24 @@ public final class Net {
      */
     public static int accept(int listenFd) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            int fd = (int) Libc.ACCEPT4.invokeExact(s.state, listenFd, MemorySegment.NULL, MemorySegment.NULL,
-                    SOCK_NONBLOCK | SOCK_CLOEXEC);
-            return fd >= 0 ? fd : -s.errno();
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        int fd = (int) Libc.call(s, SyscallNumbers.ACCEPT4, listenFd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        return fd >= 0 ? fd : -s.errno();
     }
 
     /** Reads a socket into {@code buf[off, off+len)}: bytes read, 0 at end of stream, or -errno (-EAGAIN: nothing yet). */
     public static int read(int fd, byte[] buf, int off, int len) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            long n = (long) Libc.RECV_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len, 0);
-            if (n >= 0) return (int) n;
-            int errno = s.errno();
-            return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long n = Libc.callBuffer(s, SyscallNumbers.RECVFROM, fd, MemorySegment.ofArray(buf).asSlice(off, len), len, 0);
+        if (n >= 0) return (int) n;
+        int errno = s.errno();
+        return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
     }
 
     /** Reads into native memory: bytes read, 0 at end of stream, or -errno. */
     public static long read(int fd, MemorySegment dst, long len) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            long n = (long) Libc.MemoryCalls.READ.invokeExact(s.state, fd, dst, len);
-            return n >= 0 ? n : -s.errno();
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long n = Libc.call(s, SyscallNumbers.READ, fd, dst.address(), len);
+        return n >= 0 ? n : -s.errno();
     }
 
     /**
@@ -147,84 +119,54 @@ public final class Net {
      */
     public static int send(int fd, byte[] buf, int off, int len, boolean more) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            long n = (long) Libc.SEND_HEAP.invokeExact(s.state, fd, MemorySegment.ofArray(buf).asSlice(off, len),
-                    (long) len, more ? MSG_NOSIGNAL | MSG_MORE : MSG_NOSIGNAL);
-            if (n >= 0) return (int) n;
-            int errno = s.errno();
-            return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long n = Libc.callBuffer(s, SyscallNumbers.SENDTO, fd, MemorySegment.ofArray(buf).asSlice(off, len), len,
+                more ? MSG_NOSIGNAL | MSG_MORE : MSG_NOSIGNAL);
+        if (n >= 0) return (int) n;
+        int errno = s.errno();
+        return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
     }
 
     /** send(2) from native memory (MSG_NOSIGNAL, and MSG_MORE with {@code more}): bytes taken, or -errno. */
     static int send(int fd, MemorySegment src, int len, boolean more) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            long n = (long) Libc.SEND_HEAP.invokeExact(s.state, fd, src, (long) len, more ? MSG_NOSIGNAL | MSG_MORE : MSG_NOSIGNAL);
-            if (n >= 0) return (int) n;
-            int errno = s.errno();
-            return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long n = Libc.callBuffer(s, SyscallNumbers.SENDTO, fd, src, len, more ? MSG_NOSIGNAL | MSG_MORE : MSG_NOSIGNAL);
+        if (n >= 0) return (int) n;
+        int errno = s.errno();
+        return errno == Errno.EINTR ? -Errno.EAGAIN : -errno;
     }
 
     /** write(2) from native memory: bytes written or -errno. */
     public static long write(int fd, MemorySegment src, long len) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            long n = (long) Libc.MemoryCalls.WRITE.invokeExact(s.state, fd, src, len);
-            return n >= 0 ? n : -s.errno();
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long n = Libc.call(s, SyscallNumbers.WRITE, fd, src.address(), len);
+        return n >= 0 ? n : -s.errno();
     }
 
     /** shutdown(2): 0 or -errno (ENOTCONN when the peer is already gone is normal). */
     public static int shutdown(int fd, int how) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            int r = (int) Libc.SHUTDOWN.invokeExact(s.state, fd, how);
-            return r < 0 ? -s.errno() : 0;
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.SHUTDOWN, fd, how);
+        return r < 0 ? -s.errno() : 0;
     }
 
     /** close(2) for any descriptor: 0 or -errno. Never retried: on Linux the fd is gone either way. */
     public static int close(int fd) {
         Libc.Scratch s = Libc.scratch();
-        try {
-            int r = (int) Libc.CLOSE.invokeExact(s.state, fd);
-            return r < 0 ? -s.errno() : 0;
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.CLOSE, fd);
+        return r < 0 ? -s.errno() : 0;
     }
 
     public static void setOption(int fd, int level, int option, int value) {
         Libc.Scratch s = Libc.scratch();
         s.int1.set(JAVA_INT, 0, value);
-        int r;
-        try {
-            r = (int) Libc.SETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, 4);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.SETSOCKOPT, fd, level, option, s.int1.address(), 4, 0);
         if (r < 0) throw new SysException("setsockopt(" + level + "," + option + ")", s.errno());
     }
 
     public static int getOption(int fd, int level, int option) {
         Libc.Scratch s = Libc.scratch();
         s.len.set(JAVA_INT, 0, 4);
-        int r;
-        try {
-            r = (int) Libc.OnDemand.GETSOCKOPT.invokeExact(s.state, fd, level, option, s.int1, s.len);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, SyscallNumbers.GETSOCKOPT, fd, level, option, s.int1.address(), s.len.address(), 0);
         if (r < 0) throw new SysException("getsockopt(" + level + "," + option + ")", s.errno());
         return s.int1.get(JAVA_INT, 0);
     }
@@ -246,35 +188,25 @@ public final class Net {
 
     private static int fcntl(int fd, int cmd, int arg, String callName) {
         Libc.Scratch s = Libc.scratch();
-        int r;
-        try {
-            r = (int) Libc.OnDemand.FCNTL.invokeExact(s.state, fd, cmd, arg);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        int r = (int) Libc.call(s, SyscallNumbers.FCNTL, fd, cmd, arg);
         if (r < 0) throw new SysException(callName, s.errno());
         return r;
     }
 
     /** The address a socket is bound to (the real port after binding port 0). */
     public static InetSocketAddress localAddress(int fd) {
-        return name(fd, Libc.GETSOCKNAME, "getsockname");
+        return name(fd, SyscallNumbers.GETSOCKNAME, "getsockname");
     }
 
     /** The address of the connected peer. */
     public static InetSocketAddress remoteAddress(int fd) {
-        return name(fd, Libc.GETPEERNAME, "getpeername");
+        return name(fd, SyscallNumbers.GETPEERNAME, "getpeername");
     }
 
-    private static InetSocketAddress name(int fd, java.lang.invoke.MethodHandle call, String callName) {
+    private static InetSocketAddress name(int fd, long number, String callName) {
         Libc.Scratch s = Libc.scratch();
         s.len.set(JAVA_INT, 0, (int) s.addr.byteSize());
-        int r;
-        try {
-            r = (int) call.invokeExact(s.state, fd, s.addr, s.len);
-        } catch (Throwable t) {
-            throw Libc.linkageBug(t);
-        }
+        long r = Libc.call(s, number, fd, s.addr.address(), s.len.address());
         if (r < 0) throw new SysException(callName, s.errno());
         return decode(s.addr);
     }
