@@ -5,6 +5,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
@@ -139,6 +143,26 @@ class AccessLogFormatTest {
         }
     }
 
+    @Test
+    void jsonWritesWellFormedUtf8AsTheCharactersItSpellsAndAnyOtherByteAsItsLatin1Char() {
+        String[][] cases = {
+            {"caf\u00C3\u00A9", "caf\\u00E9"},                                  // é, C3 A9
+            {"\u00E2\u0082\u00AC1", "\\u20AC1"},                                // €, E2 82 AC
+            {"\u00F0\u009F\u0098\u0080", "\\uD83D\\uDE00"},                  // U+1F600, a surrogate pair
+            {"\u00C0\u00AF", "\\u00C0\\u00AF"},                                // overlong '/': not UTF-8
+            {"\u00ED\u00A0\u0080", "\\u00ED\\u00A0\\u0080"},                // a surrogate's encoding: not UTF-8
+            {"\u00F4\u0090\u0080\u0080", "\\u00F4\\u0090\\u0080\\u0080"}, // above U+10FFFF
+            {"\u00E2\u0082", "\\u00E2\\u0082"},                                // cut short at the end
+            {"\u00E2\u0082\"", "\\u00E2\\u0082\\\""},                      // cut short by a quote
+            {"\u00E9t\u00E9", "\\u00E9t\\u00E9"},                              // Latin-1 é: a lone byte
+        };
+        for (String[] c : cases) {
+            StringBuilder b = new StringBuilder();
+            LogEscape.json(c[0], b);
+            assertThat(b.toString()).as("%s", c[1]).isEqualTo(c[1]);
+        }
+    }
+
     /**
      * Whatever bytes a client puts in the target and the two fields, a line of any format is one line of
      * printable ASCII whose fields read back to exactly what was sent.
@@ -161,13 +185,45 @@ class AccessLogFormatTest {
             String json = line(AccessLog.Format.JSON, e);
             assertPrintableAscii(json);
             Map<String, Object> o = FlatJson.parse(json);
-            assertThat(o).containsEntry("target", target).containsEntry("referer", referer).containsEntry("user_agent", agent);
+            assertThat(o).containsEntry("target", utf8Read(target)).containsEntry("referer", utf8Read(referer))
+                    .containsEntry("user_agent", utf8Read(agent));
+        }
+    }
+
+    /**
+     * What the JSON format should say for a string of bytes, by the JDK's strict decoder: each run that decodes as
+     * one UTF-8 character becomes it, and every other byte stays its Latin-1 char.
+     */
+    private static String utf8Read(String latin1) {
+        byte[] bytes = latin1.getBytes(StandardCharsets.ISO_8859_1);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < bytes.length; i++) {
+            String one = null;
+            for (int n = 2; n <= 4 && one == null && i + n <= bytes.length; n++) one = strictUtf8(bytes, i, n);
+            if (one == null) {
+                b.append((char) (bytes[i] & 0xFF));
+            } else {
+                b.append(one);
+                i += one.getBytes(StandardCharsets.UTF_8).length - 1;
+            }
+        }
+        return b.toString();
+    }
+
+    /** The one non-ASCII character that {@code n} bytes at {@code i} encode, or null. */
+    private static String strictUtf8(byte[] bytes, int i, int n) {
+        try {
+            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, i, n)).toString();
+            return s.codePointCount(0, s.length()) == 1 && s.codePointAt(0) >= 0x80 ? s : null;
+        } catch (CharacterCodingException e) {
+            return null;
         }
     }
 
     /** Latin-1 strings (a request holds nothing else), heavy in what could break a line: CR, LF, quotes, backslashes. */
     private static String hostile(Random r) {
-        char[] special = {'\r', '\n', '"', '\\', '\t', 0, 0x7F, 0x85, 0xFF, ' ', 'x', '%'};
+        char[] special = {'\r', '\n', '"', '\\', '\t', 0, 0x7F, 0x85, 0xFF, ' ', 'x', '%', 0xC3, 0xE2, 0xF0, 0x9F, 0xA9};
         int len = r.nextInt(24);
         StringBuilder b = new StringBuilder(len);
         for (int i = 0; i < len; i++) b.append(r.nextBoolean() ? special[r.nextInt(special.length)] : (char) r.nextInt(256));
