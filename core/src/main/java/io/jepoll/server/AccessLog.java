@@ -181,7 +181,7 @@ public final class AccessLog implements AutoCloseable {
         try {
             writer = new AccessLogWriter(output, name, format, queueCapacity, MAX_QUEUED_BYTES, CLOSE_WAIT, WARN_INTERVAL);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the access log " + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open the access log " + name + ": " + AccessLogWriter.reason(e), e);
         }
     }
 

@@ -213,12 +213,25 @@ final class AccessLogWriter {
         try {
             fresh = output.open();
         } catch (IOException e) {
-            warn("access log " + name + ": cannot reopen, still writing where it was: " + e.getMessage());
+            warn("access log " + name + ": cannot reopen, still writing where it was: " + reason(e));
             return;
         }
         closeOutput(out);
         out = fresh;
         info("access log " + name + ": reopened");
+    }
+
+    /**
+     * Why a file could not be opened, in words: NIO's exceptions for a missing file or a refused permission carry
+     * only the path, which the message names already.
+     */
+    static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "no such file or directory";
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage();
+        };
     }
 
     private void closeOutput(OutputStream o) {
