@@ -128,7 +128,7 @@ public final class Main {
         if (accessLog != null) Signals.onReopen(accessLog::reopen);
         if (tls != null) Https.reloadOnHangup(tls, out, err);
         // The configured address, not the bound one: java.nio reports 0.0.0.0 as its IPv6 twin. A passed socket
-        // (epoll only) has only the address it was bound to.
+        // (epoll or io_uring) has only the address it was bound to.
         int passed = server.config().listenFds().size();
         String host = hostOf(passed > 0 ? server.address() : server.config().address());
         String model = o.transport().isEventDriven()

@@ -128,7 +128,7 @@ record Options(String host, int port, int loops, Trigger trigger, Transport tran
 
             Started by systemd socket activation (LISTEN_PID naming this process, LISTEN_FDS 1 or
             more) it serves the sockets passed, from descriptor 3, instead of --host and --port
-            (epoll only). Ctrl-C or SIGTERM stops the server gracefully (exit code 0), after the
+            (epoll or io_uring). Ctrl-C or SIGTERM stops the server gracefully (exit code 0), after the
             --drain if one is set.
             """;
 }

@@ -424,7 +424,7 @@ public final class HttpServer implements AutoCloseable {
          * systemd socket activation: when {@code LISTEN_PID} names this process and {@code LISTEN_FDS} is 1 or
          * more, serve the listening sockets passed as descriptors 3, 4, ... instead of binding {@link #host(String)} and
          * {@link #port(int)}; otherwise bind as usual. The variables are then removed (so a server started later in this
-         * process binds) and the descriptors made close-on-exec. Needs the epoll transport: java.nio and the
+         * process binds) and the descriptors made close-on-exec. Needs the epoll or io_uring transport: java.nio and the
          * blocking transports cannot adopt a descriptor, and {@link #start()} says so. Every loop serves every
          * passed socket. Default: off (the {@code jepoll} command turns it on).
          *
@@ -437,7 +437,7 @@ public final class HttpServer implements AutoCloseable {
          * Serve this listening TCP socket (a descriptor this process inherited or opened) instead of binding
          * {@link #host(String)} and {@link #port(int)}; may be called for several. The server owns it from {@link #start()} on
          * and closes it when it stops; one that is not a listening IPv4/IPv6 stream socket is refused (and left
-         * alone). Needs the epoll transport.
+         * alone). Needs the epoll or io_uring transport.
          *
          * @param fd the descriptor
          * @return this builder

@@ -13,7 +13,7 @@ import java.util.List;
  * from the first byte, not per byte), a body read stalling, a response the client does
  * not read. With {@code proxyProtocol} every connection must begin with a PROXY protocol header (v1 or v2).
  * {@code listenFds}, when not empty, are listening sockets to serve instead of binding {@code address} (systemd
- * socket activation; epoll only). {@code healthPath}, when not null, is answered by the engine itself (see
+ * socket activation; epoll and io_uring). {@code healthPath}, when not null, is answered by the engine itself (see
  * {@link HttpServer.Builder#healthPath(String)}). {@code compression} is null when responses are sent as the handler
  * made them.
  *
