@@ -1,6 +1,7 @@
 package io.jepoll.cli;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -94,6 +95,55 @@ class LauncherIT {
         assertThat(rest).as("console after the banner: no JVM warning or error").containsExactly("jepoll: stopping", "jepoll: stopped");
         assertThat(Files.readString(classLog).contains(FROM_CACHE)).as("classes came from the cache").isEqualTo(cache == Cache.FRESH);
         assertThat(Files.exists(target.resolve("jepoll.aot"))).isEqualTo(cache != Cache.MISSING);
+    }
+
+    /**
+     * Two {@code ./jepoll} started at once where the jar is missing (instances behind a balancer, started together
+     * from a fresh clone): one builds, the other waits for it and then finds the jar there, so the build runs once
+     * and neither writes over the other's. The build here is a stand-in mvnw that holds until the test lets it go,
+     * while the second launcher is known to be waiting; it then puts the packaged jar in place.
+     */
+    @Test
+    void launchersStartedTogetherBuildOnceAndTheOthersWait() throws Exception {
+        assumeTrue(new ProcessBuilder("sh", "-c", "command -v flock").start().waitFor() == 0, "flock(1) is here");
+        Files.createDirectories(dir.resolve("bin"));
+        Files.createDirectories(dir.resolve("cli/target"));
+        copy(ROOT.resolve("jepoll"), dir.resolve("jepoll"));
+        copy(ROOT.resolve("bin/find-jdk"), dir.resolve("bin/find-jdk"));
+        Path mvnw = dir.resolve("mvnw"), builds = dir.resolve("builds"), release = dir.resolve("release");
+        Files.writeString(mvnw, """
+                #!/usr/bin/env bash
+                # A build that records itself, holds until the test creates 'release' (60 s at most), then
+                # puts the packaged jar where the package step would.
+                here=$(cd "$(dirname "$0")" && pwd)
+                echo build >> "$here/builds"
+                for i in $(seq 600); do [ -f "$here/release" ] && break; sleep 0.1; done
+                cp "%s" "$here/cli/target/jepoll.jar"
+                """.formatted(ROOT.resolve("cli/target/jepoll.jar")));
+        assertThat(mvnw.toFile().setExecutable(true)).isTrue();
+
+        Process first = new ProcessBuilder(dir.resolve("jepoll").toString(), "--version").redirectErrorStream(true).start();
+        Process second = null;
+        try {
+            BlockingQueue<String> firstOut = Console.lines(first);
+            assertThat(firstOut.poll(30, TimeUnit.SECONDS)).isEqualTo("jepoll: building (first use or sources changed)...");
+            second = new ProcessBuilder(dir.resolve("jepoll").toString(), "--version").redirectErrorStream(true).start();
+            BlockingQueue<String> secondOut = Console.lines(second);
+            assertThat(secondOut.poll(30, TimeUnit.SECONDS)).isEqualTo("jepoll: waiting for another build of this tree...");
+            Files.writeString(release, "");
+
+            for (Process p : List.of(first, second)) {
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).isZero();
+            }
+            assertThat(firstOut.poll(10, TimeUnit.SECONDS)).startsWith("jepoll ");
+            assertThat(secondOut.poll(10, TimeUnit.SECONDS)).as("no build of its own").startsWith("jepoll ");
+            assertThat(Files.readAllLines(builds)).containsExactly("build");
+        } finally {
+            Files.writeString(release, "");
+            first.destroyForcibly();
+            if (second != null) second.destroyForcibly();
+        }
     }
 
     /** The launcher's folder layout with the packaged jar, and the cache in the given state; returns cli/target. */
