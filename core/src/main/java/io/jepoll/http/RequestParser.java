@@ -53,6 +53,10 @@ public final class RequestParser {
     private long remaining;  // Content-Length bytes still to come
     private byte[] carry;    // head bytes that must outlive the caller's buffer; index 0 is the method's first byte
     private int carryLen;
+    private String refusedLine; // what arrived of the request line of a head refused (for a log), or null
+
+    /** The most of a request line {@link #requestLineSeen()} keeps, in bytes: a log line's worth, as nginx keeps. */
+    public static final int MAX_LINE_SEEN = 1024;
 
     /**
      * A parser that refuses what exceeds limits, with the status the limit calls for (413, 414, 431).
@@ -94,8 +98,40 @@ public final class RequestParser {
             };
         } catch (HttpException e) {
             failure = e;
+            // Only now are the bytes that failed still there to see: the caller's buffer is reused after this.
+            if (phase == HEAD) refusedLine = lineSeen(buf, off, len);
             throw e;
         }
+    }
+
+    /**
+     * What arrived of the current request's line, for a log: from its first byte (after any empty lines) to the
+     * CR or LF that ends it, or to what has arrived, at most {@value #MAX_LINE_SEEN} bytes, one char per byte
+     * (Latin-1). For a head this parser refused, the line as the failing call saw it, whatever the bytes were (a
+     * TLS handshake sent to a plain port, say); for a head still in progress (a 408), what has arrived of it.
+     * Null when nothing but empty lines arrived, or the request's head was complete ({@link #request()} has it).
+     *
+     * @return the start of the request line as received, or null
+     */
+    public String requestLineSeen() {
+        if (failure != null) return refusedLine;
+        return phase == HEAD && carryLen > 0 ? lineSeen(BodyBuffer.EMPTY, 0, 0) : null;
+    }
+
+    /** The line that the carry, then buf[off, off+len), hold: empty lines skipped, up to its CR or LF. */
+    private String lineSeen(byte[] buf, int off, int len) {
+        StringBuilder b = new StringBuilder();
+        boolean begun = carryLen > 0; // the carry starts at the method's first byte
+        for (int k = 0; k < carryLen + len && b.length() < MAX_LINE_SEEN; k++) {
+            byte c = k < carryLen ? carry[k] : buf[off + k - carryLen];
+            if (c == '\r' || c == '\n') {
+                if (begun) break;
+                continue;
+            }
+            begun = true;
+            b.append((char) (c & 0xFF));
+        }
+        return b.isEmpty() ? null : b.toString();
     }
 
     /** {@return what the last {@link #feed} reached; NEED_MORE before the first one and after reset()} */
@@ -130,7 +166,7 @@ public final class RequestParser {
         remaining = 0;
         carry = null;
         carryLen = 0;
-        scanner.reset();
+        scanner.reset(); // refusedLine stays: it is read only while failure is set, which no reset clears
         chunks.reset();
         body.release();
         request.clear();

@@ -185,8 +185,26 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    /** What the engines tell of each exchange. */
-    ExchangeObserver observer() { return this::record; }
+    /** What the engines tell of each exchange, and of each request refused before its head was complete. */
+    ExchangeObserver observer() {
+        return new ExchangeObserver() {
+            @Override
+            public void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
+                record(loop, req, status, bodyBytes, startNanos, client);
+            }
+
+            @Override
+            public void refused(int loop, String line, int status, long bodyBytes, Request.AddressSource client) {
+                AccessLogWriter w = writer;
+                if (w != null) w.offer(AccessLogEntry.refused(System.currentTimeMillis(), address(client), line, status, bodyBytes));
+            }
+        };
+    }
+
+    private static java.net.InetAddress address(Request.AddressSource client) {
+        InetSocketAddress remote = client.remoteAddress();
+        return remote == null ? null : remote.getAddress();
+    }
 
     /** On a serving thread: copies what the line needs (the request is only valid now), queues it. */
     private void record(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
@@ -194,10 +212,9 @@ public final class AccessLog implements AutoCloseable {
         if (w == null) return;
         long micros = startNanos == 0 ? 0 : Math.max(0, System.nanoTime() - startNanos) / 1000;
         long now = System.currentTimeMillis();
-        InetSocketAddress remote = client.remoteAddress();
-        java.net.InetAddress address = remote == null ? null : remote.getAddress();
+        java.net.InetAddress address = address(client);
         w.offer(req == null
-                ? new AccessLogEntry(now, address, null, null, 0, status, bodyBytes, micros, null, null)
+                ? AccessLogEntry.refused(now, address, null, status, bodyBytes)
                 : new AccessLogEntry(now, address, req.method(), req.target(), req.versionMinor(), status, bodyBytes,
                         micros, req.header("Referer"), req.header("User-Agent")));
     }

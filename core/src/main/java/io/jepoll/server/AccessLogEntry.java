@@ -17,13 +17,27 @@ import java.net.InetAddress;
  * @param durationMicros from the complete request to the end of the exchange; 0 for a refusal
  * @param referer        the Referer field, or null
  * @param userAgent      the User-Agent field, or null
+ * @param lineSeen       for a request refused before its head was complete (method null): what arrived of its
+ *                       request line, as received (Latin-1, at most {@link io.jepoll.http.RequestParser#MAX_LINE_SEEN}
+ *                       chars), or null when none did; else null
  */
 record AccessLogEntry(long epochMillis, InetAddress remote, String method, String target, int versionMinor,
-                      int status, long bodyBytes, long durationMicros, String referer, String userAgent) {
+                      int status, long bodyBytes, long durationMicros, String referer, String userAgent, String lineSeen) {
+
+    /** An exchange whose head was parsed. */
+    AccessLogEntry(long epochMillis, InetAddress remote, String method, String target, int versionMinor,
+                   int status, long bodyBytes, long durationMicros, String referer, String userAgent) {
+        this(epochMillis, remote, method, target, versionMinor, status, bodyBytes, durationMicros, referer, userAgent, null);
+    }
+
+    /** A request refused before its head was complete, with what arrived of its request line (or null). */
+    static AccessLogEntry refused(long epochMillis, InetAddress remote, String lineSeen, int status, long bodyBytes) {
+        return new AccessLogEntry(epochMillis, remote, null, null, 0, status, bodyBytes, 0, null, null, lineSeen);
+    }
 
     /** About what the entry holds in memory, in bytes: with the line count, what bounds the queue. */
     long weight() {
-        return 96 + length(method) + length(target) + length(referer) + length(userAgent);
+        return 96 + length(method) + length(target) + length(referer) + length(userAgent) + length(lineSeen);
     }
 
     private static int length(String s) { return s == null ? 0 : s.length(); }

@@ -16,7 +16,9 @@ import java.time.ZoneOffset;
  * </pre>
  * The text formats are Apache's {@code %h %l %u %t "%r" %>s %b} (and {@code "%{Referer}i" "%{User-agent}i"}): the
  * time in UTC, {@code %b} "-" for an empty body as Apache writes it (nginx writes 0), "-" for an absent or empty
- * field, and "-" as the request line of a request refused before its head was complete. JSON gives null there.
+ * field. A request refused before its head was complete has as its request line what arrived of it, as nginx
+ * writes it (bytes escaped, whatever they were), or "-" when nothing did; JSON splits such a line into method,
+ * target and protocol when it has their shape (three parts between single spaces), else gives null there.
  * Every string is escaped by {@link LogEscape}.
  */
 final class AccessLogFormat {
@@ -49,7 +51,8 @@ final class AccessLogFormat {
     private void common(AccessLogEntry e, StringBuilder out) {
         out.append(e.remote() == null ? "-" : host(e.remote())).append(" - - ").append(clfTime).append(" \"");
         if (e.method() == null) {
-            out.append('-');
+            if (e.lineSeen() == null) out.append('-');
+            else LogEscape.text(e.lineSeen(), out);
         } else {
             LogEscape.text(e.method(), out);
             out.append(' ');
@@ -75,16 +78,31 @@ final class AccessLogFormat {
         if (millis < 10) out.append('0');
         out.append(millis).append("Z\"");
         field("remote", e.remote() == null ? null : host(e.remote()), out);
-        boolean line = e.method() != null;
-        field("method", line ? e.method() : null, out);
-        field("target", line ? e.target() : null, out);
-        field("protocol", line ? "HTTP/1." + e.versionMinor() : null, out);
+        if (e.method() != null) {
+            field("method", e.method(), out);
+            field("target", e.target(), out);
+            field("protocol", "HTTP/1." + e.versionMinor(), out);
+        } else {
+            String[] parts = threeParts(e.lineSeen());
+            field("method", parts == null ? null : parts[0], out);
+            field("target", parts == null ? null : parts[1], out);
+            field("protocol", parts == null ? null : parts[2], out);
+        }
         out.append(",\"status\":").append(e.status())
                 .append(",\"bytes\":").append(e.bodyBytes())
                 .append(",\"duration_us\":").append(e.durationMicros());
         field("referer", e.referer(), out);
         field("user_agent", e.userAgent(), out);
         out.append('}');
+    }
+
+    /** A refused request's line as method, target and protocol, when it is three parts between single spaces. */
+    private static String[] threeParts(String line) {
+        if (line == null) return null;
+        String[] parts = line.split(" ", -1);
+        if (parts.length != 3) return null;
+        for (String p : parts) if (p.isEmpty()) return null;
+        return parts;
     }
 
     private static void field(String name, String value, StringBuilder out) {

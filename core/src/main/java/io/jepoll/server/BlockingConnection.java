@@ -128,7 +128,7 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
                 pending = 0;
             } catch (SocketTimeoutException e) {
                 rt.timedOut(-1, !parser.inProgress() ? Metrics.Timeout.IDLE : inBody ? Metrics.Timeout.BODY : Metrics.Timeout.HEADER);
-                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW, parser.request());
+                if (parser.inProgress()) refuse(os, out, 408, inBody ? ExchangePolicy.BODY_STALLED : ExchangePolicy.HEAD_TOO_SLOW, parser);
                 return;
             }
             if (n < 0) return; // EOF: whatever was complete has been answered
@@ -139,7 +139,7 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
                 try {
                     off += parser.feed(buf, off, n - off);
                 } catch (HttpException e) {
-                    refuse(os, out, e.status(), e.reason(), parser.request());
+                    refuse(os, out, e.status(), e.reason(), parser);
                     return;
                 }
                 switch (parser.event()) {
@@ -311,9 +311,9 @@ final class BlockingConnection implements Runnable, Request.AddressSource {
         }
     }
 
-    private void refuse(OutputStream os, OutputBuffer out, int status, String reason, Request failed) throws IOException {
+    private void refuse(OutputStream os, OutputBuffer out, int status, String reason, RequestParser failed) throws IOException {
         int bodyBytes = ExchangePolicy.refuse(status, reason, out);
-        if (rt.observer != null) rt.exchanged(-1, failed.isParsed() ? failed : null, status, bodyBytes, 0, this);
+        if (rt.observer != null) rt.refused(-1, failed, status, bodyBytes, this);
         flush(os, out);
         socket.shutdownOutput();
     }

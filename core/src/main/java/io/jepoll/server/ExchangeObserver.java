@@ -42,6 +42,16 @@ interface ExchangeObserver {
     void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client);
 
     /**
+     * A request refused before its head was complete: {@link #exchanged} with no request (and 0 for the start),
+     * which is what this default does, plus what arrived of its request line, for an observer that shows it.
+     *
+     * @param line what arrived of the request line ({@link io.jepoll.http.RequestParser#requestLineSeen()}), or null
+     */
+    default void refused(int loop, String line, int status, long bodyBytes, Request.AddressSource client) {
+        exchanged(loop, null, status, bodyBytes, 0, client);
+    }
+
+    /**
      * The observers given, the null ones left out: null when none is left, so the engines skip everything; the one
      * itself when one is; else one that tells each in turn, in order.
      */
@@ -62,6 +72,12 @@ interface ExchangeObserver {
         public void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
             first.exchanged(loop, req, status, bodyBytes, startNanos, client);
             second.exchanged(loop, req, status, bodyBytes, startNanos, client);
+        }
+
+        @Override
+        public void refused(int loop, String line, int status, long bodyBytes, Request.AddressSource client) {
+            first.refused(loop, line, status, bodyBytes, client);
+            second.refused(loop, line, status, bodyBytes, client);
         }
     }
 }

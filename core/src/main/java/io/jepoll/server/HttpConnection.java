@@ -336,10 +336,7 @@ final class HttpConnection implements ConnectionHandler {
         stash = null;
         parser = null; // failed for good: not returned to the pool
         int bodyBytes = ExchangePolicy.refuse(status, reason, out(c));
-        if (rt.observer != null) {
-            Request req = failed != null && failed.request().isParsed() ? failed.request() : null;
-            rt.exchanged(c.loop().index(), req, status, bodyBytes, 0, client(c));
-        }
+        if (rt.observer != null) rt.refused(c.loop().index(), failed, status, bodyBytes, client(c));
         send(c, null);
         c.closeAfterWrite();
     }

@@ -3,6 +3,7 @@ package io.jepoll.server;
 import io.jepoll.http.Compression;
 import io.jepoll.http.DeflaterPool;
 import io.jepoll.http.Request;
+import io.jepoll.http.RequestParser;
 import io.jepoll.http.Response;
 
 import java.util.concurrent.Executor;
@@ -123,6 +124,15 @@ final class HttpRuntime {
      */
     void exchanged(int loop, Request req, int status, long bodyBytes, long startNanos, Request.AddressSource client) {
         observer.exchanged(loop, req, status, bodyBytes, startNanos, client);
+    }
+
+    /**
+     * An engine refused a request: the one point it reports that (when {@link #observer} is set). With the request
+     * when its head was parsed, else with what the parser saw of its request line.
+     */
+    void refused(int loop, RequestParser p, int status, long bodyBytes, Request.AddressSource client) {
+        if (p != null && p.request().isParsed()) observer.exchanged(loop, p.request(), status, bodyBytes, 0, client);
+        else observer.refused(loop, p == null ? null : p.requestLineSeen(), status, bodyBytes, client);
     }
 
     /** A blocking engine's thread: the handler is about to run; the clock is read only when something observes. */

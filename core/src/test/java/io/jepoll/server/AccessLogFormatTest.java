@@ -75,6 +75,23 @@ class AccessLogFormatTest {
     }
 
     @Test
+    void aRequestRefusedInsideItsHeadHasTheLineThatArrivedSplitInJsonWhenItHasTheShape() {
+        AccessLogEntry line = AccessLogEntry.refused(T, LOCAL, "GET /x?\"y\" HTTP/1.1", 400, 36);
+        assertThat(line(AccessLog.Format.COMBINED, line))
+                .isEqualTo("127.0.0.1 - - [01/Dec/2026:18:00:00 +0000] \"GET /x?\\x22y\\x22 HTTP/1.1\" 400 36 \"-\" \"-\"");
+        assertThat(line(AccessLog.Format.JSON, line))
+                .isEqualTo("{\"time\":\"2026-12-01T18:00:00.042Z\",\"remote\":\"127.0.0.1\",\"method\":\"GET\",\"target\":\"/x?\\\"y\\\"\","
+                        + "\"protocol\":\"HTTP/1.1\",\"status\":400,\"bytes\":36,\"duration_us\":0,\"referer\":null,\"user_agent\":null}");
+        AccessLogEntry tls = AccessLogEntry.refused(T, LOCAL, "\u0016\u0003\u0001 \u00a5", 400, 36);
+        assertThat(line(AccessLog.Format.COMMON, tls)).isEqualTo("127.0.0.1 - - [01/Dec/2026:18:00:00 +0000] \"\\x16\\x03\\x01 \\xA5\" 400 36");
+        assertThat(line(AccessLog.Format.JSON, tls)).contains("\"method\":null,\"target\":null,\"protocol\":null");
+        for (String notThree : new String[] {"GET /x", "GET  /x HTTP/1.1", "GET /x HTTP/1.1 x", "GET /x "}) {
+            assertThat(line(AccessLog.Format.JSON, AccessLogEntry.refused(T, LOCAL, notThree, 400, 1))).as(notThree)
+                    .contains("\"method\":null,\"target\":null,\"protocol\":null");
+        }
+    }
+
+    @Test
     void everyMonthHasItsEnglishNameAndTheFieldsArePadded() {
         String[] months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
         AccessLogFormat f = new AccessLogFormat(AccessLog.Format.COMMON); // one formatter: its second cache moves on

@@ -95,8 +95,14 @@ class AccessLogServerTest {
             assertThat(r.status()).isEqualTo(400);
             expected.add("GET /no-host HTTP/1.1 400 " + r.header("content-length"));
         }
-        try (RawClient c = new RawClient(server)) { // refused inside its head: no request line
+        try (RawClient c = new RawClient(server)) { // refused inside its head: the line as it arrived, split
             c.send("GET /x HTTP/1.1\r\nHost: a\r\nno colon here\r\n\r\n");
+            RawClient.Reply r = c.read();
+            assertThat(r.status()).isEqualTo(400);
+            expected.add("GET /x HTTP/1.1 400 " + r.header("content-length"));
+        }
+        try (RawClient c = new RawClient(server)) { // refused at its first byte: not a request line's shape
+            c.send("\u0001 x\r\n\r\n");
             RawClient.Reply r = c.read();
             assertThat(r.status()).isEqualTo(400);
             expected.add("null null null 400 " + r.header("content-length"));
@@ -143,7 +149,42 @@ class AccessLogServerTest {
         } // closed before the stop: the server need not linger for more bytes from it
         List<String> lines = stopAndRead(file);
         assertThat(lines).hasSize(1);
-        assertThat(lines.getFirst()).matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"-\" 408 " + r.header("content-length"));
+        assertThat(lines.getFirst()).matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /slow HTTP/1.1\" 408 " + r.header("content-length"));
+    }
+
+    /**
+     * A request refused inside its head is logged with what arrived of its request line, as nginx logs it: the
+     * bytes escaped whatever they were (a TLS handshake sent to a plain port), at most 1024 of them; "-" when none.
+     */
+    @Test
+    void aRequestRefusedInItsHeadIsLoggedWithWhatArrivedOfItsLine() throws Exception {
+        Path file = start(AccessLog.Format.COMBINED, mode.builder().handler(ROUTES));
+        String longTarget = "/" + "a".repeat(3000);
+        try (RawClient c = new RawClient(server)) {
+            c.send("GET /x?y=\"1\" HTTP/1.1\r\nHost: a\r\nUser-Agent: u\r\nbad field\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+        }
+        try (RawClient c = new RawClient(server)) { // the start of a TLS ClientHello
+            c.send(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00, (byte) 0xa1, 0x03, 0x03});
+            assertThat(c.read().status()).isEqualTo(400);
+        }
+        try (RawClient c = new RawClient(server)) {
+            c.send("GET " + longTarget + " HTTP/1.1\r\nHost: a\r\nbad field\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+        }
+        try (RawClient c = new RawClient(server)) {
+            c.send("\r\n\r\n\r\r");
+            assertThat(c.read().status()).isEqualTo(400);
+        }
+        List<String> raw = stopAndRead(file);
+        assertThat(raw).allSatisfy(l -> assertThat(AccessLogFormatTest.COMBINED.matcher(l).matches()).as(l).isTrue());
+        List<String> lines = raw.stream() // the time and the refusal's length (its reason's) set aside
+                .map(l -> l.replaceFirst("\\[[^]]+]", "[T]").replaceFirst("\" 400 \\d+ \"", "\" 400 N \"")).toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines).contains("127.0.0.1 - - [T] \"GET /x?y=\\x221\\x22 HTTP/1.1\" 400 N \"-\" \"-\"");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("127.0.0.1 - - [T] \"\\x16").endsWith("\" 400 N \"-\" \"-\""));
+        assertThat(lines).contains("127.0.0.1 - - [T] \"GET " + longTarget.substring(0, 1024 - 4) + "\" 400 N \"-\" \"-\"");
+        assertThat(lines).contains("127.0.0.1 - - [T] \"-\" 400 N \"-\" \"-\"");
     }
 
     /** A client that leaves in the middle of a streamed body: the exchange is logged with the bytes that left. */
