@@ -175,6 +175,19 @@ final class HttpConnection implements ConnectionHandler {
                 + (req.hasBody() ? " (" + req.body().length + " bytes of body)" : ""));
     }
 
+    /** The request line as far as it came (escaped: a refused one may hold any byte), then the refusal and why. */
+    private static void traceRefusal(Connection c, RequestParser failed, int status, String reason) {
+        if (failed != null && failed.request().isParsed()) { // its body, if any, never completed: not asked for
+            Request req = failed.request();
+            c.trace(req.method() + " " + req.target() + " HTTP/1." + req.versionMinor());
+        } else if (failed != null && failed.requestLineSeen() != null) {
+            StringBuilder line = new StringBuilder();
+            LogEscape.text(failed.requestLineSeen(), line);
+            c.trace(line.append(" (its head refused)").toString());
+        }
+        c.trace("→ " + status + " refused: " + reason + ", then close");
+    }
+
     private void stashBytes(Connection c, byte[] buf, int off, int end) {
         int len = end - off;
         if (len <= 0) return;
@@ -336,6 +349,7 @@ final class HttpConnection implements ConnectionHandler {
         stash = null;
         parser = null; // failed for good: not returned to the pool
         int bodyBytes = ExchangePolicy.refuse(status, reason, out(c));
+        if (c.isTraced()) traceRefusal(c, failed, status, reason);
         if (rt.observer != null) rt.refused(c.loop().index(), failed, status, bodyBytes, client(c));
         send(c, null);
         c.closeAfterWrite();

@@ -63,4 +63,25 @@ class TraceTest {
             assertThat(trace.lines).anyMatch(l -> l.startsWith("listener-event "));
         }
     }
+
+    /** A refused request: the line as far as it came (escaped), then the status and the reason. */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"EPOLL_LEVEL", "EPOLL_EDGE", "NIO", "IO_URING"})
+    void aRefusalShowsItsLineAndWhy(Mode mode) throws Exception {
+        Recording trace = new Recording();
+        try (HttpServer server = mode.builder().loops(1).tracer(trace).handler(req -> Response.ok("hi")).start()) {
+            try (RawClient c = new RawClient(server)) {
+                c.send("GET /x\u007f HTTP/1.1\r\n\r\n");
+                assertThat(c.read().status()).isEqualTo(400);
+            }
+            try (RawClient c = new RawClient(server)) {
+                c.send("GET /no-host HTTP/1.1\r\n\r\n");
+                assertThat(c.read().status()).isEqualTo(400);
+            }
+            assertThat(Harness.awaitConnectionCount(server, 0, 10_000)).isZero();
+        }
+        assertThat(trace.lines).anyMatch(l -> l.matches("note \\d+ GET /x\\\\x7F HTTP/1\\.1 \\(its head refused\\)"));
+        assertThat(trace.lines).anyMatch(l -> l.matches("note \\d+ → 400 refused: .+, then close"));
+        assertThat(trace.lines).anyMatch(l -> l.matches("note \\d+ GET /no-host HTTP/1\\.1"));
+    }
 }
