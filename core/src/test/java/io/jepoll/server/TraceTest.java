@@ -80,7 +80,8 @@ class TraceTest {
             }
             assertThat(Harness.awaitConnectionCount(server, 0, 10_000)).isZero();
         }
-        assertThat(trace.lines).anyMatch(l -> l.matches("note \\d+ GET /x\\\\x7F HTTP/1\\.1 \\(its head refused\\)"));
+        // what followed the refused byte is there when it came in the same read (on loopback, always in practice)
+        assertThat(trace.lines).anyMatch(l -> l.matches("note \\d+ GET /x\\\\x7F( [HTP/.1]*)? \\(its head refused\\)"));
         assertThat(trace.lines).anyMatch(l -> l.matches("note \\d+ → 400 refused: .+, then close"));
         assertThat(trace.lines).anyMatch(l -> l.matches("note \\d+ GET /no-host HTTP/1\\.1"));
     }
