@@ -171,15 +171,15 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     private static void traceRequest(Connection c, Request req) {
-        c.trace(req.method() + " " + req.target() + " HTTP/1." + req.versionMinor()
-                + (req.hasBody() ? " (" + req.body().length + " bytes of body)" : ""));
+        c.trace(requestLine(req) + (req.hasBody() ? " (" + req.body().length + " bytes of body)" : ""));
     }
+
+    private static String requestLine(Request req) { return req.method() + " " + req.target() + " HTTP/1." + req.versionMinor(); }
 
     /** The request line as far as it came (escaped: a refused one may hold any byte), then the refusal and why. */
     private static void traceRefusal(Connection c, RequestParser failed, int status, String reason) {
-        if (failed != null && failed.request().isParsed()) { // its body, if any, never completed: not asked for
-            Request req = failed.request();
-            c.trace(req.method() + " " + req.target() + " HTTP/1." + req.versionMinor());
+        if (failed != null && failed.request().isParsed()) {
+            c.trace(requestLine(failed.request())); // its body, if any, never completed: not asked for
         } else if (failed != null && failed.requestLineSeen() != null) {
             StringBuilder line = new StringBuilder();
             LogEscape.text(failed.requestLineSeen(), line);

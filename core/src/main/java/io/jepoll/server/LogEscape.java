@@ -1,5 +1,9 @@
 package io.jepoll.server;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -42,68 +46,42 @@ final class LogEscape {
      * stays visible.
      */
     static void json(String s, StringBuilder out) {
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = 0; i < s.length(); ) {
             char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c >= 0x20 && c < 0x7F) {
-                out.append(c);
-            } else if (c < 0x80 || c > 0xFF) {
-                unicode(c, out); // a control character, or a char no request holds (a caller's own string)
-            } else {
-                int n = Utf8.sequenceLength(s, i);
-                if (n == 0) {
-                    unicode(c, out);
-                    continue;
-                }
-                int cp = Utf8.decode(s, i, n);
-                if (Character.isSupplementaryCodePoint(cp)) {
-                    unicode(Character.highSurrogate(cp), out);
-                    unicode(Character.lowSurrogate(cp), out);
-                } else {
-                    unicode((char) cp, out);
-                }
-                i += n - 1;
+            if (c >= 0x80 && c <= 0xFF) {
+                i = bytesAboveAscii(s, i, out);
+                continue;
             }
+            if (c == '"' || c == '\\') out.append('\\').append(c);
+            else if (c >= 0x20 && c < 0x7F) out.append(c);
+            else unicode(c, out); // a control character, or a char no request holds (a caller's own string)
+            i++;
         }
+    }
+
+    /**
+     * The run of bytes above 0x7F that starts at {@code from}, escaped: decoded by the JDK's UTF-8 decoder, which
+     * refuses what RFC 3629 does (overlong forms, surrogates, past U+10FFFF, cut sequences), each byte it refuses
+     * kept as its Latin-1 char. Every UTF-8 sequence is such a run, so nothing outside one is needed. Returns where
+     * the run ends.
+     */
+    private static int bytesAboveAscii(String s, int from, StringBuilder out) {
+        int end = from;
+        while (end < s.length() && s.charAt(end) >= 0x80 && s.charAt(end) <= 0xFF) end++;
+        ByteBuffer in = ByteBuffer.wrap(s.substring(from, end).getBytes(StandardCharsets.ISO_8859_1));
+        CharBuffer chars = CharBuffer.allocate(end - from); // UTF-8 or Latin-1: never more chars than bytes
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // a new decoder reports errors, replaces none
+        for (CoderResult r; (r = utf8.decode(in, chars, true)).isError(); ) {
+            for (int k = 0; k < r.length(); k++) chars.put((char) (in.get() & 0xFF));
+        }
+        utf8.flush(chars); // nothing held back for UTF-8, but the protocol ends with it
+        chars.flip();
+        while (chars.hasRemaining()) unicode(chars.get(), out);
+        return end;
     }
 
     private static void unicode(char c, StringBuilder out) {
         out.append("\\u").append(HEX[c >>> 12]).append(HEX[(c >>> 8) & 0xF]).append(HEX[(c >>> 4) & 0xF]).append(HEX[c & 0xF]);
-    }
-
-    /** Well-formed UTF-8 (RFC 3629 §4) in a string of bytes held as Latin-1 chars. */
-    private static final class Utf8 {
-        /** The length of the well-formed sequence at {@code i}, 2 to 4, or 0 when none starts there. */
-        static int sequenceLength(String s, int i) {
-            int b0 = s.charAt(i);
-            int n, lo = 0x80, hi = 0xBF; // the bounds of the second byte: narrower after E0, ED, F0 and F4
-            if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
-            else if (b0 >= 0xE0 && b0 <= 0xEF) {
-                n = 3;
-                if (b0 == 0xE0) lo = 0xA0;      // no overlong forms
-                else if (b0 == 0xED) hi = 0x9F; // no surrogates
-            } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-                n = 4;
-                if (b0 == 0xF0) lo = 0x90;
-                else if (b0 == 0xF4) hi = 0x8F; // nothing above U+10FFFF
-            } else return 0;                    // ASCII, a continuation byte, C0, C1, F5..FF
-            if (i + n > s.length()) return 0;
-            int b1 = s.charAt(i + 1);
-            if (b1 < lo || b1 > hi) return 0;
-            for (int k = 2; k < n; k++) {
-                int b = s.charAt(i + k);
-                if (b < 0x80 || b > 0xBF) return 0;
-            }
-            return n;
-        }
-
-        /** The code point of the {@code n}-byte sequence at {@code i}, which {@link #sequenceLength} accepted. */
-        static int decode(String s, int i, int n) {
-            int cp = s.charAt(i) & (0xFF >>> (n + 1));
-            for (int k = 1; k < n; k++) cp = (cp << 6) | (s.charAt(i + k) & 0x3F);
-            return cp;
-        }
     }
 
     private static void hexByte(int b, StringBuilder out) {
